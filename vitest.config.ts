@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: keep end-to-end suites from starving each other's timers.
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
