@@ -1,0 +1,84 @@
+/** Builds RoundResults for the pure verdict tests: describe a target by the code of its failing phase. */
+import type { FailureCode, PhaseName, PhaseResult, RoundResult, StatusApiState, TargetGroup, TargetResult } from "../../src/core/types.js";
+
+const ok = (ms = 10): PhaseResult => ({ status: "ok", ms });
+const skipped: PhaseResult = { status: "skipped", reason: "earlier phase failed" };
+
+const phaseOf = (code: FailureCode): PhaseName =>
+  code.startsWith("DNS_") || code === "DEADLINE" ? "dns" : code.startsWith("TCP_") || code === "NET_UNREACHABLE" ? "tcp" : code.startsWith("TLS_") ? "tls" : "http";
+
+export interface TargetSpec {
+  id: string;
+  group?: TargetGroup;
+  /** Failure code of the first failing phase; omitted = all phases ok. */
+  fail?: FailureCode;
+  /** DNS via the public resolver works even though the system one failed. */
+  publicDnsOk?: boolean;
+  broken?: boolean;
+  host?: string;
+  issuer?: string;
+}
+
+export function target(spec: TargetSpec): TargetResult {
+  const group = spec.group ?? "bsg";
+  const host = spec.host ?? `${spec.id}.example.test`;
+  const phases: Record<PhaseName, PhaseResult> = { dns: ok(), tcp: ok(), tls: ok(), http: ok() };
+  if (spec.broken) {
+    for (const p of ["dns", "tcp", "tls", "http"] as const) phases[p] = { status: "skipped", reason: "probe broken" };
+  } else if (spec.fail) {
+    const failing = phaseOf(spec.fail);
+    let after = false;
+    for (const p of ["dns", "tcp", "tls", "http"] as const) {
+      if (p === failing) {
+        phases[p] = { status: "fail", code: spec.fail, ms: 100, message: "" };
+        after = true;
+      } else if (after) phases[p] = skipped;
+    }
+  }
+  const systemFailed = spec.fail !== undefined && phaseOf(spec.fail) === "dns";
+  const systemResult = phases.dns;
+  return {
+    id: spec.id,
+    group,
+    url: `https://${host}/`,
+    scheme: "https",
+    host,
+    port: 443,
+    address: systemFailed ? null : "192.0.2.1",
+    phases,
+    dns: [
+      { resolver: "os", role: "system", result: systemResult, addresses: systemFailed ? [] : ["192.0.2.1"] },
+      {
+        resolver: "1.1.1.1",
+        role: "public",
+        result: systemFailed && !spec.publicDnsOk ? { status: "fail", code: "DNS_TIMEOUT", ms: 500, message: "" } : ok(),
+        addresses: systemFailed && !spec.publicDnsOk ? [] : ["192.0.2.1"],
+      },
+    ],
+    tls: spec.issuer ? { issuer: spec.issuer, subject: `CN=${host}`, verifyError: "SELF_SIGNED_CERT_IN_CHAIN", protocol: "TLSv1.3", validTo: null } : null,
+    httpStatus: spec.fail === "HTTP_5XX" ? 503 : spec.fail === "HTTP_4XX" ? 403 : spec.fail ? null : 200,
+    ttfbMs: null,
+    broken: spec.broken ? "TypeError: boom" : null,
+    durationMs: 100,
+  };
+}
+
+export interface RoundSpec {
+  bsg: TargetSpec[];
+  controls: TargetSpec[];
+  gateway?: "alive" | "dead" | "no-route" | "unknown";
+  status?: StatusApiState;
+}
+
+export function round(spec: RoundSpec): RoundResult {
+  const status = spec.status ?? "ok";
+  const code = { ok: 0, updating: 1, unstable: 2, down: 3, unknown: null, disabled: null }[status];
+  return {
+    at: "2026-11-21T20:00:00.000Z",
+    durationMs: 500,
+    deadlineHit: false,
+    targets: [...spec.bsg.map((t) => target({ ...t, group: "bsg" })), ...spec.controls.map((t) => target({ ...t, group: "control" }))],
+    gateway: { host: "192.168.1.1", source: "auto", state: spec.gateway ?? "alive", via: "tcp:53:accepted", ms: 2, message: "", icmp: null },
+    statusApi: { state: status, globalStatus: code, message: status === "updating" ? "Scheduled maintenance" : null, services: [], messages: [], error: status === "unknown" ? "timeout" : null, ms: 50 },
+  };
+}
