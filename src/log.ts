@@ -1,0 +1,74 @@
+/**
+ * One root logger: JSON lines in `<data dir>/logs` through winston-daily-rotate-file (size-capped; the built-in
+ * File transport's `maxsize` loses startup bursts, platform-notes §6). The console stays for people: the CLI
+ * prints its own readable output, so console logging is off unless asked for.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import winston from "winston";
+import DailyRotateFile from "winston-daily-rotate-file";
+import { redactText } from "./redact.js";
+
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  dataDir: string | null;
+  level?: string;
+  /** Mirror log lines to stderr (for `--verbose`). */
+  console?: boolean;
+  component?: string;
+}
+
+/** Scrubs user names, tokens and ids from every message and string field before it is written. */
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    const value = info[key];
+    if (typeof value === "string") info[key] = redactText(value);
+  }
+  return info;
+});
+
+export function logsDir(dataDir: string): string {
+  return join(dataDir, "logs");
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const { combine, timestamp, errors, json } = winston.format;
+  const transports: winston.transport[] = [];
+  if (opts.dataDir !== null) {
+    const dir = logsDir(opts.dataDir);
+    mkdirSync(dir, { recursive: true });
+    transports.push(
+      new DailyRotateFile({
+        dirname: dir,
+        filename: "agent-%DATE%.log",
+        datePattern: "YYYY-MM-DD",
+        maxSize: "10m",
+        maxFiles: "14d",
+        auditFile: join(dir, ".audit.json"),
+        zippedArchive: false,
+      }),
+    );
+  }
+  if (opts.console) transports.push(new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] }));
+  if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));
+  return winston.createLogger({
+    level: opts.level ?? "info",
+    format: combine(redactFormat(), timestamp(), errors({ stack: true }), json()),
+    defaultMeta: { component: opts.component ?? "agent" },
+    exitOnError: false,
+    transports,
+  });
+}
+
+/** Waits until every line is on disk; call before the process exits. */
+export async function closeLogger(logger: Logger): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2_000);
+    logger.on("finish", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    logger.end();
+  });
+}
