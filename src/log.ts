@@ -61,14 +61,20 @@ export function createLogger(opts: LoggerOptions): Logger {
   });
 }
 
-/** Waits until every line is on disk; call before the process exits. */
+/**
+ * Waits until every line is on disk; call before the process exits. The logger's and even the transport's first
+ * `finish` fire before the rotating file is written (platform-notes §6 and measured here), so wait for the
+ * underlying file stream's `close`, capped at 3 s so a stuck disk cannot hang shutdown.
+ */
 export async function closeLogger(logger: Logger): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 2_000);
-    logger.on("finish", () => {
-      clearTimeout(timer);
-      resolve();
+  const flushed = logger.transports.map((t) => {
+    const stream = (t as unknown as { logStream?: NodeJS.EventEmitter }).logStream;
+    const source: NodeJS.EventEmitter = stream ?? t;
+    return new Promise<void>((resolve) => {
+      source.once("close", () => resolve());
+      if (stream === undefined) source.once("finish", () => resolve());
     });
-    logger.end();
   });
+  logger.end();
+  await Promise.race([Promise.all(flushed), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]);
 }
