@@ -5,6 +5,7 @@
  * Privacy (eft-facts §8): events are built only from the fields picked out below, never from the raw message, so a
  * profile id, account id, session cookie or websocket channel id cannot ride along.
  */
+import { redactText } from "../redact.js";
 import type { Evidence, FailureCode } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -109,9 +110,7 @@ export function parseRecords(text: string): LogRecord[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Redaction
 
-const MONGO_ID = /\b[0-9a-f]{24}\b/gi;
 const UUID_SRC = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const UUID = new RegExp(`\\b${UUID_SRC}\\b`, "gi");
 /** A path segment that is an id or a token rather than a route name. */
 const ID_SEGMENT = new RegExp(`^(?:[0-9a-f]{24}|${UUID_SRC}|(?=.*\\d)[A-Za-z0-9_=-]{20,})$`, "i");
 
@@ -120,24 +119,13 @@ export function redactUrl(url: string): string {
   const q = url.search(/[?#]/);
   const base = q === -1 ? url : url.slice(0, q);
   const m = /^([a-z]+:\/\/[^/]+)(\/.*)?$/i.exec(base);
-  if (!m) return "<unparsed url>";
+  if (!m) return "[unparsed url]";
   const path = (m[2] ?? "")
     .split("/")
     // getwebsocket/<ID> is a session-bound channel id (eft-facts §8) whatever it looks like.
-    .map((seg, i, all) => (seg !== "" && (all[i - 1]?.toLowerCase() === "getwebsocket" || ID_SEGMENT.test(seg)) ? "<redacted>" : seg))
+    .map((seg, i, all) => (seg !== "" && (all[i - 1]?.toLowerCase() === "getwebsocket" || ID_SEGMENT.test(seg)) ? "[redacted]" : seg))
     .join("/");
   return m[1]!.toLowerCase() + path;
-}
-
-/** Redacts ids, session cookies and user names from free text (last line of defence for detail strings). */
-export function redactText(text: string): string {
-  return text
-    .replace(/(wss?|https?):\/\/[^\s,'"]+/gi, (u) => redactUrl(u))
-    .replace(/\b(profile_?id|account_?id|aid|uid|nickname|PHPSESSID|token)(\s*[:=]\s*)[^\s,'"]+/gi, "$1$2<redacted>")
-    .replace(UUID, "<redacted>")
-    .replace(MONGO_ID, "<redacted>")
-    .replace(/([A-Za-z]:\\Users\\)[^\\]+/g, "%USERPROFILE%")
-    .replace(/\/(home|Users)\/[^/\s]+/g, "/$1/<user>");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -373,7 +361,7 @@ function classifyBackend(msg: string, whole: string): EventBody | null {
 function classifyPush(msg: string, level: string): EventBody | null {
   const ws = /\b(wss?:\/\/[^\s,'"()]+)/i.exec(msg);
   if (/^(error|warn|warning)$/i.test(level)) {
-    return { kind: "websocket-error", host: ws ? hostOf(ws[1]!) : null, detail: redactText(msg).slice(0, 160) };
+    return { kind: "websocket-error", host: ws ? hostOf(ws[1]!) : null, detail: redactText(msg.replace(/(?:wss?|https?):\/\/[^\s,'"()]+/gi, (u) => redactUrl(u))).slice(0, 160) };
   }
   if (ws) {
     const host = hostOf(ws[1]!);

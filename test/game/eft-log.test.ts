@@ -124,7 +124,7 @@ const rows: Row[] = [
   [
     "websocket host (push-notifications)",
     cur("push-notifications", `NotificationManager: new params received url:  ws:wss://wsn-pvp-season-01.escapefromtarkov.com/push/notifier/getwebsocket/${CHANNEL_ID}`),
-    { kind: "websocket-host", host: "wsn-pvp-season-01.escapefromtarkov.com", url: "wss://wsn-pvp-season-01.escapefromtarkov.com/push/notifier/getwebsocket/<redacted>" },
+    { kind: "websocket-host", host: "wsn-pvp-season-01.escapefromtarkov.com", url: "wss://wsn-pvp-season-01.escapefromtarkov.com/push/notifier/getwebsocket/[redacted]" },
   ],
   [
     "websocket host (0.16.x notifications channel, ws route with query)",
@@ -206,10 +206,10 @@ describe("classification", () => {
 describe("redactUrl", () => {
   it.each([
     ["https://gw-pvp-01.escapefromtarkov.com/client/game/profile/select", "https://gw-pvp-01.escapefromtarkov.com/client/game/profile/select"],
-    [`https://prod.escapefromtarkov.com/client/trading/api/getTraderAssort/${PROFILE}`, "https://prod.escapefromtarkov.com/client/trading/api/getTraderAssort/<redacted>"],
+    [`https://prod.escapefromtarkov.com/client/trading/api/getTraderAssort/${PROFILE}`, "https://prod.escapefromtarkov.com/client/trading/api/getTraderAssort/[redacted]"],
     ["https://x.escapefromtarkov.com/a?token=secret#frag", "https://x.escapefromtarkov.com/a"],
-    ["wss://wsn-01.escapefromtarkov.com/push/notifier/getwebsocket/short1", "wss://wsn-01.escapefromtarkov.com/push/notifier/getwebsocket/<redacted>"],
-    ["https://X.EscapeFromTarkov.com/ABC/0f8fad5b-d9cb-469f-a165-70867728950e", "https://x.escapefromtarkov.com/ABC/<redacted>"],
+    ["wss://wsn-01.escapefromtarkov.com/push/notifier/getwebsocket/short1", "wss://wsn-01.escapefromtarkov.com/push/notifier/getwebsocket/[redacted]"],
+    ["https://X.EscapeFromTarkov.com/ABC/0f8fad5b-d9cb-469f-a165-70867728950e", "https://x.escapefromtarkov.com/ABC/[redacted]"],
   ])("%s", (url, want) => {
     expect(redactUrl(url)).toBe(want);
   });
