@@ -1,0 +1,189 @@
+/**
+ * Is the first hop (the home router) there? Routers rarely answer on every port, but a refused TCP connect proves
+ * the box is alive just as well as an accepted one, and unlike ICMP it needs no privileges and is never filtered
+ * by the PC's own firewall. ICMP (the OS `ping`) is recorded as an extra signal only.
+ */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import type { ResolvedConfig } from "../config/schema.js";
+import type { GatewayResult } from "../core/types.js";
+import { connectTcp } from "./tcp.js";
+import { abortMessage, describeError, elapsed, errorCode } from "./limits.js";
+
+/** Little-endian hex IPv4 as found in /proc/net/route (`0101A8C0` → `192.168.1.1`). */
+export function hexToIpv4(hex: string): string | null {
+  if (!/^[0-9A-Fa-f]{8}$/.test(hex)) return null;
+  const n = Number.parseInt(hex, 16);
+  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff].join(".");
+}
+
+/** Linux: the gateway of the up default route (destination and mask 0) with the lowest metric, or null. */
+export function parseProcNetRoute(text: string): string | null {
+  let best: { gw: string; metric: number } | null = null;
+  for (const line of text.split(/\r?\n/).slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const [, dest, gwHex, flagsHex, , , metricText, mask] = f;
+    const flags = Number.parseInt(flagsHex ?? "", 16);
+    if (dest !== "00000000" || mask !== "00000000" || Number.isNaN(flags) || (flags & 0x3) !== 0x3) continue; // RTF_UP | RTF_GATEWAY
+    const gw = hexToIpv4(gwHex ?? "");
+    const metric = Number(metricText);
+    if (gw === null || gw === "0.0.0.0" || Number.isNaN(metric)) continue;
+    if (best === null || metric < best.metric) best = { gw, metric };
+  }
+  return best?.gw ?? null;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/**
+ * Windows: `route print -4 0.0.0.0`. Headings are localised ("Active Routes:", "Aktive Routen:"), so rows are
+ * recognised by shape: active routes have five columns (destination, mask, gateway, interface, metric), persistent
+ * ones four. On-link rows have no gateway address and are skipped.
+ */
+export function parseWindowsRoutePrint(text: string): string | null {
+  let best: { gw: string; metric: number } | null = null;
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length !== 5) continue;
+    const [dest, mask, gw, iface, metricText] = f as [string, string, string, string, string];
+    if (dest !== "0.0.0.0" || mask !== "0.0.0.0" || !IPV4.test(gw) || !IPV4.test(iface) || !/^\d+$/.test(metricText)) continue;
+    const metric = Number(metricText);
+    if (best === null || metric < best.metric) best = { gw, metric };
+  }
+  return best?.gw ?? null;
+}
+
+/** Output of a finished program; `code` null when it could not run at all. */
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  error: string | null;
+}
+
+/** The gateway probe's I/O, replaceable in tests. */
+export interface GatewayDeps {
+  platform: NodeJS.Platform;
+  readFile(path: string): Promise<string>;
+  exec(file: string, args: string[], opts: { timeoutMs: number; signal: AbortSignal }): Promise<ExecResult>;
+  /** Set to false to never run `ping`. */
+  icmp: boolean;
+}
+
+/** Runs a program without a shell; never rejects. */
+export function execNoShell(file: string, args: string[], opts: { timeoutMs: number; signal: AbortSignal }): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    try {
+      execFile(file, args, { timeout: opts.timeoutMs, signal: opts.signal, windowsHide: true, encoding: "utf8", maxBuffer: 256 * 1024 }, (err, stdout) => {
+        if (err === null) {
+          resolve({ code: 0, stdout, error: null });
+          return;
+        }
+        const exit = (err as { code?: unknown }).code;
+        resolve({ code: typeof exit === "number" ? exit : null, stdout: typeof stdout === "string" ? stdout : "", error: describeError(err) });
+      });
+    } catch (e) {
+      resolve({ code: null, stdout: "", error: describeError(e) });
+    }
+  });
+}
+
+export const defaultGatewayDeps: GatewayDeps = {
+  platform: process.platform,
+  readFile: (p) => readFile(p, "utf8"),
+  exec: execNoShell,
+  icmp: true,
+};
+
+/** Finds the default gateway of this machine: the address, or null with the reason. */
+export async function findDefaultGateway(deps: GatewayDeps, signal: AbortSignal, timeoutMs: number): Promise<{ host: string | null; message: string }> {
+  if (deps.platform === "win32") {
+    const r = await deps.exec("route", ["print", "-4", "0.0.0.0"], { timeoutMs, signal });
+    if (r.code !== 0 && r.stdout === "") return { host: null, message: `route print failed: ${r.error ?? "no output"}` };
+    const host = parseWindowsRoutePrint(r.stdout);
+    return { host, message: host === null ? "no default route in `route print`" : `default gateway ${host} from route print` };
+  }
+  let text: string;
+  try {
+    text = await deps.readFile("/proc/net/route");
+  } catch (e) {
+    return { host: null, message: `cannot read /proc/net/route (${errorCode(e) ?? describeError(e)})` };
+  }
+  const host = parseProcNetRoute(text);
+  return { host, message: host === null ? "no default route in /proc/net/route" : `default gateway ${host} from /proc/net/route` };
+}
+
+/** ICMP echo through the OS `ping`: true/false, or null when ping is missing or not permitted. */
+export async function pingOnce(host: string, deps: GatewayDeps, signal: AbortSignal): Promise<boolean | null> {
+  const win = deps.platform === "win32";
+  const args = win ? ["-n", "1", "-w", "1000", host] : ["-c", "1", "-W", "1", host];
+  const r = await deps.exec("ping", args, { timeoutMs: 3000, signal });
+  if (win) {
+    // Windows ping exits 0 on "Destination host unreachable" from another hop; only a TTL line is a real echo reply.
+    if (r.code === null) return null;
+    return r.code === 0 && /TTL=/i.test(r.stdout);
+  }
+  if (r.code === 0) return true;
+  if (r.code === 1) return false; // no reply
+  return null; // 2 = error (no permission, bad address), null = not found
+}
+
+type PortAnswer = { port: number; verdict: "accepted" | "refused" | "timeout" | "other"; ms: number; message: string };
+
+async function knock(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<PortAnswer> {
+  const t0 = performance.now();
+  const r = await connectTcp(host, port, { timeoutMs, signal });
+  const ms = elapsed(t0);
+  if (r.ok) {
+    r.value.destroy();
+    return { port, verdict: "accepted", ms, message: "" };
+  }
+  if (r.code === "TCP_REFUSED") return { port, verdict: "refused", ms, message: "" };
+  return { port, verdict: r.code === "TCP_TIMEOUT" ? "timeout" : "other", ms, message: r.message };
+}
+
+/** Probes the configured or auto-detected gateway. Never throws. */
+export async function probeGateway(gateway: ResolvedConfig["gateway"], opts: { timeoutMs: number; signal: AbortSignal }, deps: GatewayDeps = defaultGatewayDeps): Promise<GatewayResult> {
+  const source = gateway === "auto" ? "auto" : "config";
+  const t0 = performance.now();
+  let host: string;
+  let ports: number[];
+  if (gateway === "auto") {
+    const found = await findDefaultGateway(deps, opts.signal, opts.timeoutMs);
+    if (found.host === null) return { host: null, source, state: "no-route", via: null, ms: null, message: found.message, icmp: null };
+    host = found.host;
+    ports = [53, 80, 443];
+  } else {
+    host = gateway.host;
+    ports = gateway.ports;
+  }
+  const icmp = deps.icmp ? pingOnce(host, deps, opts.signal) : Promise.resolve(null);
+  // First accepted-or-refused port wins; the others are cancelled so the round does not wait for their timeouts.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([opts.signal, stop.signal]);
+  const answers = await new Promise<PortAnswer[]>((resolve) => {
+    const done: PortAnswer[] = [];
+    for (const port of ports) {
+      void knock(host, port, opts.timeoutMs, signal).then((a) => {
+        done.push(a);
+        if (a.verdict === "accepted" || a.verdict === "refused") {
+          stop.abort(new Error("another port answered"));
+          resolve([a]);
+        } else if (done.length === ports.length) resolve(done);
+      });
+    }
+  });
+  const cutShort = opts.signal.aborted;
+  const icmpResult = await icmp;
+  const alive = answers.find((a) => a.verdict === "accepted" || a.verdict === "refused");
+  if (alive !== undefined) {
+    return { host, source, state: "alive", via: `tcp:${alive.port}:${alive.verdict}`, ms: alive.ms, message: `gateway ${host} answered on TCP port ${alive.port} (${alive.verdict})`, icmp: icmpResult };
+  }
+  const ms = elapsed(t0);
+  if (cutShort) {
+    return { host, source, state: "unknown", via: null, ms, message: `gateway ${host}: ${abortMessage(opts.signal)}`, icmp: icmpResult };
+  }
+  const other = answers.find((a) => a.verdict === "other");
+  const detail = other !== undefined ? `; ${other.message}` : "";
+  return { host, source, state: "dead", via: null, ms, message: `gateway ${host} did not answer on TCP port${ports.length > 1 ? "s" : ""} ${ports.join(", ")} within ${opts.timeoutMs} ms${detail}`, icmp: icmpResult };
+}
