@@ -4,7 +4,7 @@
  * directory (rename is only atomic within one volume), fsync it, rename it over the target, fsync the directory.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -106,9 +106,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * a torn last line, which readers skip.
  */
 export function appendLineDurableSync(path: string, line: string): void {
-  const fd = openSync(path, "a");
+  const fd = openSync(path, "a+");
   try {
-    writeFileSync(fd, line.endsWith("\n") ? line : `${line}\n`);
+    // After a torn last line (crash mid-append) start on a fresh line, so only the torn record is lost.
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    writeFileSync(fd, `${torn ? "\n" : ""}${line}${line.endsWith("\n") ? "" : "\n"}`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

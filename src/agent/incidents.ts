@@ -118,9 +118,9 @@ function readOpen(dataDir: string): Incident | null | "corrupt" {
 }
 
 /** Newest first, the open incident (if any) on top. For `tarkov-agent history`; never throws on bad data. */
-export function listIncidents(opts: { dataDir: string; limit?: number }): Incident[] {
+export function listIncidents(opts: { dataDir: string; limit?: number; logger?: IncidentStoreOptions["logger"] }): Incident[] {
   const open = readOpen(opts.dataDir);
-  const closed = readClosed(opts.dataDir).reverse();
+  const closed = readClosed(opts.dataDir, opts.logger && ((m, f) => opts.logger?.warn(m, f))).reverse();
   const all = open && open !== "corrupt" && !closed.some((c) => c.id === open.id) ? [open, ...closed] : closed;
   return opts.limit === undefined ? all : all.slice(0, Math.max(0, opts.limit));
 }
@@ -215,7 +215,7 @@ export function createIncidentStore(opts: IncidentStoreOptions): IncidentStore {
       return [finish(open, Date.parse(open.lastSeen), "agent stopped")];
     },
     list(o) {
-      return listIncidents({ dataDir, ...(o?.limit === undefined ? {} : { limit: o.limit }) });
+      return listIncidents({ dataDir, ...(o?.limit === undefined ? {} : { limit: o.limit }), ...(opts.logger ? { logger: opts.logger } : {}) });
     },
   };
 }

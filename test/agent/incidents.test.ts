@@ -67,8 +67,12 @@ describe("incident store", () => {
     const warnings: string[] = [];
     const list = createIncidentStore({ dataDir: dir, logger: { warn: (m) => warnings.push(m) } }).list();
     expect(list.map((i) => i.id)).toEqual(["b", "a"]);
+    // garbage, the record missing fields, the torn line; a record appended after the torn tail survives
     expect(warnings).toEqual(["incident history line skipped", "incident history line skipped", "incident history line skipped"]);
-    expect(listIncidents({ dataDir: dir, limit: 1 }).map((i) => i.id)).toEqual(["b"]);
+    s.open({ id: "after-torn", start: T0 + 30_000, verdict: "no-internet", evidence: [] });
+    s.close("after-torn", T0 + 40_000, "recovered");
+    expect(listIncidents({ dataDir: dir }).map((i) => i.id)).toEqual(["after-torn", "b", "a"]);
+    expect(listIncidents({ dataDir: dir, limit: 1 }).map((i) => i.id)).toEqual(["after-torn"]);
   });
 
   it("a corrupt open file is moved aside, not fatal", () => {

@@ -78,3 +78,12 @@ describe("atomic writes", () => {
     expect(readFileSync(p, "utf8")).toBe('{"a":1}\n{"a":2}\n');
   });
 });
+
+describe("durable append after a torn line", () => {
+  it("starts a fresh line so only the torn record is lost", () => {
+    const p = join(dir, "log.jsonl");
+    writeFileSync(p, '{"a":1}\n{"a":');
+    appendLineDurableSync(p, '{"a":3}');
+    expect(readFileSync(p, "utf8")).toBe('{"a":1}\n{"a":\n{"a":3}\n');
+  });
+});
