@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildMenu,
+  changedItems,
+  commandFor,
+  FIX_SLOTS,
+  flattenMenu,
+  INITIAL_VIEW,
+  PAUSE_TITLE,
+  RESUME_TITLE,
+  type ItemKey,
+  type TrayView,
+} from "../../src/tray/menu.js";
+
+const fixes = (k: number, applicable = true) =>
+  Array.from({ length: k }, (_, i) => ({ id: `fix-id-${i}`, title: `Fix number ${i}`, applicable }));
+
+const VIEW: TrayView = {
+  icon: "down",
+  statusLine: "Internet down since 21:04",
+  tooltip: "tip",
+  autoFix: true,
+  paused: false,
+  fixes: [
+    { id: "renew-ip", title: "Renew IP address", applicable: true },
+    { id: "switch-dns", title: "Switch DNS", applicable: false },
+  ],
+};
+
+describe("buildMenu", () => {
+  it.each<[string, TrayView]>([
+    ["initial", INITIAL_VIEW],
+    ["outage", VIEW],
+    ["paused, many fixes", { ...VIEW, paused: true, fixes: fixes(12) }],
+  ])("has the same keys in the same order whatever the view (%s)", (_name, view) => {
+    expect(flattenMenu(buildMenu(view)).map((i) => i.key)).toEqual(flattenMenu(buildMenu(INITIAL_VIEW)).map((i) => i.key));
+    expect(flattenMenu(buildMenu(view))).toHaveLength(11 + FIX_SLOTS);
+  });
+
+  it("fills fix slots in order, greys out the inapplicable, hides the unused", () => {
+    const slots = buildMenu(VIEW).find((i) => i.key === "fixes")!;
+    expect(slots.title).toBe("Fixes (1)");
+    expect(slots.enabled).toBe(true);
+    expect(slots.children!.map((c) => [c.title, c.enabled, c.hidden])).toEqual([
+      ["Renew IP address", true, false],
+      ["Switch DNS", false, false],
+      ...Array.from({ length: FIX_SLOTS - 2 }, () => ["(no fix)", false, true]),
+    ]);
+  });
+
+  it.each([
+    [[], "Fixes (none available)", false],
+    [fixes(2, false), "Fixes", true],
+    [fixes(3), "Fixes (3)", true],
+  ])("fixes parent for %j → %s", (list, title, enabled) => {
+    const parent = buildMenu({ ...VIEW, fixes: list }).find((i) => i.key === "fixes")!;
+    expect([parent.title, parent.enabled]).toEqual([title, enabled]);
+  });
+
+  it("status line is disabled, one line and at most 64 characters", () => {
+    const status = buildMenu({ ...VIEW, statusLine: "a\nb   " + "x".repeat(100) })[0]!;
+    expect(status.key).toBe("status");
+    expect(status.enabled).toBe(false);
+    expect(status.title).toMatch(/^a b x+…$/);
+    expect(status.title).toHaveLength(64);
+  });
+
+  it.each([
+    [false, PAUSE_TITLE],
+    [true, RESUME_TITLE],
+  ])("pause slot when paused=%s reads %s", (paused, title) => {
+    expect(buildMenu({ ...VIEW, paused }).find((i) => i.key === "pause")!.title).toBe(title);
+  });
+});
+
+describe("changedItems", () => {
+  it("is empty for the same view", () => {
+    expect(changedItems(buildMenu(VIEW), buildMenu({ ...VIEW }))).toEqual([]);
+  });
+
+  it("lists only changed items, flattened and without children", () => {
+    const changed = changedItems(buildMenu(VIEW), buildMenu({ ...VIEW, paused: true, statusLine: "x" }));
+    expect(changed.map((c) => c.key)).toEqual(["status", "pause"]);
+    expect(changed.every((c) => c.children === undefined)).toBe(true);
+  });
+
+  it("a fix appearing changes its slot and the parent", () => {
+    const changed = changedItems(buildMenu(VIEW), buildMenu({ ...VIEW, fixes: [...VIEW.fixes, fixes(1)[0]!] }));
+    expect(changed.map((c) => [c.key, c.title, c.hidden])).toEqual([
+      ["fixes", "Fixes (2)", false],
+      ["fix-2", "Fix number 0", false],
+    ]);
+  });
+});
+
+describe("commandFor", () => {
+  it.each<[ItemKey, TrayView, unknown]>([
+    ["diagnose", VIEW, { kind: "diagnose" }],
+    ["auto-fix", VIEW, { kind: "toggle-auto-fix", enable: false }],
+    ["auto-fix", { ...VIEW, autoFix: false }, { kind: "toggle-auto-fix", enable: true }],
+    ["open-logs", VIEW, { kind: "open-logs" }],
+    ["bundle", VIEW, { kind: "collect-bundle" }],
+    ["pause", VIEW, { kind: "pause" }],
+    ["pause", { ...VIEW, paused: true }, { kind: "resume" }],
+    ["quit", VIEW, { kind: "quit" }],
+    ["fix-0", VIEW, { kind: "apply-fix", fixId: "renew-ip" }],
+    ["fix-1", VIEW, null],
+    ["fix-5", VIEW, null],
+    ["fix-9", { ...VIEW, fixes: fixes(12) }, null],
+    ["status", VIEW, null],
+    ["fixes", VIEW, null],
+    ["separator-1", VIEW, null],
+  ])("%s → %j", (key, view, command) => {
+    expect(commandFor(key, view)).toEqual(command);
+  });
+});

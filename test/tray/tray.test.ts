@@ -1,0 +1,329 @@
+// startTray against a fake tray binary (platform-notes §1 recipe A): systray2 finds `<installDir>/traybin/
+// tray_linux_release` through its cwd-first lookup, so these tests see the exact protocol lines we send and can
+// inject clicks and crashes, with no X display. The real binary is exercised in test/gui/tray-sni.test.ts.
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { INITIAL_VIEW, PAUSE_TITLE, RESUME_TITLE, type TrayView } from "../../src/tray/menu.js";
+import { startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
+
+const REPO = resolve(import.meta.dirname, "../..");
+const ICONS = join(REPO, "assets", "icons");
+const iconB64 = (name: string) => readFileSync(join(ICONS, `${name}.png`)).toString("base64");
+const root = mkdtempSync(join(tmpdir(), "tray-test-"));
+let n = 0;
+
+interface Rig {
+  installDir: string;
+  log: string;
+  cmd: string;
+  actions: { [K in keyof TrayActions]: ReturnType<typeof vi.fn> };
+  logger: TrayLogger & { lines: { level: string; message: string; meta?: Record<string, unknown> }[] };
+}
+
+function rig(mode = "normal", opts: { executable?: boolean } = {}): Rig {
+  const installDir = join(root, `install-${++n}`);
+  mkdirSync(join(installDir, "traybin"), { recursive: true });
+  const bin = join(installDir, "traybin", "tray_linux_release");
+  // Shebang to this very node: PATH may not have one.
+  writeFileSync(bin, `#!${process.execPath}\n` + readFileSync(join(import.meta.dirname, "fixtures", "fake-tray.cjs"), "utf8"));
+  chmodSync(bin, opts.executable === false ? 0o644 : 0o755);
+  const log = join(installDir, "tray.log");
+  const cmd = join(installDir, "tray.cmd");
+  writeFileSync(log, "");
+  writeFileSync(cmd, "");
+  process.env.FAKE_TRAY_MODE = mode;
+  process.env.FAKE_TRAY_LOG = log;
+  process.env.FAKE_TRAY_CMD = cmd;
+  const lines: Rig["logger"]["lines"] = [];
+  const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void lines.push({ level, message, meta });
+  return {
+    installDir,
+    log,
+    cmd,
+    actions: {
+      diagnoseNow: vi.fn(async () => undefined),
+      toggleAutoFix: vi.fn(async () => undefined),
+      openLogs: vi.fn(async () => undefined),
+      collectBundle: vi.fn(async () => undefined),
+      pause: vi.fn(async () => undefined),
+      resume: vi.fn(async () => undefined),
+      quit: vi.fn(async () => undefined),
+      applyFix: vi.fn(async () => undefined),
+    },
+    logger: { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
+  };
+}
+
+/** Protocol lines node sent to the fake, parsed. */
+function sent(r: Rig): Record<string, unknown>[] {
+  return readFileSync(r.log, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("node->tray "))
+    .map((l) => JSON.parse(l.slice("node->tray ".length)) as Record<string, unknown>);
+}
+
+const fakePid = (r: Rig) => Number(/started pid=(\d+)/.exec(readFileSync(r.log, "utf8"))?.[1]);
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const handles: TrayHandle[] = [];
+async function start(r: Rig, extra: { readyTimeoutMs?: number; onDied?: () => void } = {}) {
+  const h = await startTray({
+    installDir: r.installDir,
+    readyTimeoutMs: extra.readyTimeoutMs ?? 5_000,
+    actions: r.actions as unknown as TrayActions,
+    logger: r.logger,
+    iconDir: ICONS,
+    ...(extra.onDied ? { onDied: extra.onDied } : {}),
+  });
+  if (h) handles.push(h);
+  return h;
+}
+
+const OUTAGE: TrayView = {
+  icon: "down",
+  statusLine: "Tarkov servers down (BSG) since 21:04",
+  tooltip: "Tarkov connection: Tarkov servers down (BSG) since 21:04",
+  autoFix: false,
+  paused: false,
+  fixes: [
+    { id: "restart-launcher", title: "Restart the game and launcher", applicable: true },
+    { id: "switch-dns", title: "Switch DNS to Cloudflare", applicable: false },
+  ],
+};
+
+const waitFor = (check: () => boolean, ms = 3_000) => vi.waitFor(() => expect(check()).toBe(true), { timeout: ms, interval: 20 });
+const click = (r: Rig, id: number) => appendFileSync(r.cmd, `click ${id}\n`);
+
+beforeEach(() => {
+  process.env.DISPLAY ??= ":99"; // the fake needs no X, but startTray refuses to try without a display
+});
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((h) => h.close()));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("startTray with a fake tray binary", () => {
+  it("sends the whole menu first: every item allocated, unused fix slots hidden", async () => {
+    const r = rig();
+    const h = await start(r);
+    expect(h).not.toBeNull();
+    await waitFor(() => sent(r).length >= 1);
+    const [menu] = sent(r) as [{ icon: string; title: string; tooltip: string; items: Record<string, unknown>[] }];
+    expect(menu.icon).toBe(iconB64("unknown"));
+    expect(menu.title).toBe("Tarkov Connection Agent");
+    expect(menu.tooltip).toBe(INITIAL_VIEW.tooltip);
+    const summary = (items: Record<string, unknown>[]): unknown[] =>
+      items.map((i) => [i.__id, i.title, i.enabled, i.hidden ?? false, ...(i.items ? [summary(i.items as Record<string, unknown>[])] : [])]);
+    expect(summary(menu.items)).toEqual([
+      [1, "Checking the connection…", false, false],
+      [2, "<SEPARATOR>", true, false],
+      [3, "Diagnose now", true, false],
+      [4, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [5 + i, "(no fix)", false, true])],
+      [13, "Auto-fix approved problems", true, false],
+      [14, "<SEPARATOR>", true, false],
+      [15, "Open logs folder", true, false],
+      [16, "Collect support bundle", true, false],
+      [17, PAUSE_TITLE, true, false],
+      [18, "<SEPARATOR>", true, false],
+      [19, "Quit", true, false],
+    ]);
+    expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
+  });
+
+  it("update() sends update-item for changed items only, then update-menu for icon and tooltip", async () => {
+    const r = rig();
+    const h = (await start(r))!;
+    h.update(OUTAGE);
+    await waitFor(() => sent(r).length >= 6);
+    const updates = sent(r).slice(1);
+    const item = (id: number, title: string, tooltip: string, enabled: boolean, hidden = false) => ({
+      type: "update-item",
+      item: { title, tooltip, checked: false, enabled, hidden, __id: id },
+      seq_id: -1,
+    });
+    expect(updates).toEqual([
+      item(1, OUTAGE.statusLine, OUTAGE.tooltip, false),
+      item(4, "Fixes (1)", "Automatic fixes for the current problem", true),
+      item(5, "Restart the game and launcher", "Apply this fix now", true),
+      item(6, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
+      { type: "update-menu", menu: { icon: iconB64("down"), title: "Tarkov Connection Agent", tooltip: OUTAGE.tooltip, items: [] } },
+    ]);
+    // The misspelt combined action is never used: the binary would silently drop it (§1 gotcha 3).
+    expect(updates.some((u) => u.type === "update-menu-and-item")).toBe(false);
+
+    // Same view again: nothing to send.
+    h.update(OUTAGE);
+    // Paused with auto-fix on: the pause slot flips its title, the checkbox gets Linux's " (√)".
+    h.update({ ...OUTAGE, paused: true, autoFix: true });
+    await waitFor(() => sent(r).length >= 8);
+    expect(sent(r).slice(6)).toEqual([
+      {
+        type: "update-item",
+        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 13 },
+        seq_id: -1,
+      },
+      item(17, RESUME_TITLE, "Start watching the connection again", true),
+    ]);
+  });
+
+  it("routes clicks to the actions, judged against the current view; inert items do nothing", async () => {
+    const r = rig();
+    const h = (await start(r))!;
+    h.update(OUTAGE);
+    click(r, 3); // Diagnose now
+    click(r, 17); // Pause
+    click(r, 5); // fix slot 0
+    click(r, 6); // fix slot 1: not applicable
+    click(r, 13); // auto-fix checkbox (off → on)
+    click(r, 1); // status line
+    click(r, 15);
+    click(r, 16);
+    await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
+    expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
+    expect(r.actions.pause).toHaveBeenCalledTimes(1);
+    expect(r.actions.applyFix.mock.calls).toEqual([["restart-launcher"]]);
+    expect(r.actions.toggleAutoFix.mock.calls).toEqual([[true]]);
+    expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
+    h.update({ ...OUTAGE, paused: true });
+    click(r, 17); // now "Resume"
+    click(r, 19);
+    await waitFor(() => r.actions.quit.mock.calls.length === 1);
+    expect(r.actions.resume).toHaveBeenCalledTimes(1);
+    expect(r.actions.pause).toHaveBeenCalledTimes(1);
+  });
+
+  it("a throwing or rejecting action is logged and the tray keeps working", async () => {
+    const r = rig();
+    r.actions.diagnoseNow.mockImplementationOnce(() => {
+      throw new Error("boom sync");
+    });
+    r.actions.openLogs.mockImplementationOnce(async () => {
+      throw new Error("boom async");
+    });
+    const h = (await start(r))!;
+    click(r, 3);
+    click(r, 15);
+    await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
+    expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
+      expect.arrayContaining(["boom sync", "boom async"]),
+    );
+    click(r, 3);
+    await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 2);
+    expect(h.alive).toBe(true);
+  });
+
+  it("ignores a second click on an action that is still running", async () => {
+    const r = rig();
+    let release!: () => void;
+    r.actions.diagnoseNow.mockImplementation(() => new Promise<void>((res) => (release = res)));
+    await start(r);
+    click(r, 3);
+    await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 1);
+    click(r, 3);
+    await waitFor(() => r.logger.lines.some((l) => l.message.includes("click ignored")));
+    release();
+    await new Promise((res) => setTimeout(res, 20));
+    click(r, 3);
+    await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 2);
+  });
+
+  it("returns null when ready() does not come within the timeout, and kills the binary", async () => {
+    const r = rig("silent");
+    const t0 = Date.now();
+    expect(await start(r, { readyTimeoutMs: 400 })).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    const pid = fakePid(r);
+    await waitFor(() => !isRunning(pid));
+    expect(r.logger.lines.find((l) => l.message === "tray not started")?.meta?.reason).toMatch(/no "ready".*400 ms/);
+  });
+
+  it("returns null at once when the binary exits before ready (e.g. no display)", async () => {
+    const r = rig("exit-early");
+    const t0 = Date.now();
+    expect(await start(r, { readyTimeoutMs: 10_000 })).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(r.logger.lines.find((l) => l.message === "tray not started")?.meta?.reason).toMatch(/exited before ready \(code 1/);
+  });
+
+  it("returns null when the binary cannot be run (no run bit)", async () => {
+    const r = rig("normal", { executable: false });
+    expect(await start(r, { readyTimeoutMs: 3_000 })).toBeNull();
+    expect(r.logger.lines.find((l) => l.message === "tray not started")?.meta?.reason).toMatch(/EACCES/);
+  });
+
+  it("returns null without spawning anything when there is no display", async () => {
+    const r = rig();
+    const saved = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
+    delete process.env.DISPLAY;
+    delete process.env.WAYLAND_DISPLAY;
+    try {
+      expect(await start(r)).toBeNull();
+    } finally {
+      Object.assign(process.env, saved);
+    }
+    expect(readFileSync(r.log, "utf8")).toBe("");
+    expect(r.logger.lines.some((l) => l.message === "tray not started: no display")).toBe(true);
+  });
+
+  it("a tray process that dies is logged and reported, not fatal; update() afterwards is a no-op", async () => {
+    const r = rig();
+    const onDied = vi.fn();
+    const h = (await start(r, { onDied }))!;
+    appendFileSync(r.cmd, "stderr Gtk-CRITICAL: something odd\ndie 3\n");
+    await waitFor(() => onDied.mock.calls.length === 1);
+    expect(onDied).toHaveBeenCalledWith({ code: 3, signal: null });
+    expect(h.alive).toBe(false);
+    expect(() => h.update(OUTAGE)).not.toThrow();
+    expect(r.logger.lines.some((l) => l.level === "error" && l.message.startsWith("tray process exited"))).toBe(true);
+    expect(r.logger.lines.some((l) => l.message === "tray binary stderr" && l.meta?.line === "Gtk-CRITICAL: something odd")).toBe(true);
+    await h.close(); // nothing to close; must not hang
+  });
+
+  it("close() asks the binary to exit with {type:exit} and does not exit node", async () => {
+    const r = rig();
+    const h = (await start(r))!;
+    const pid = fakePid(r);
+    await h.close();
+    expect(sent(r).at(-1)).toEqual({ type: "exit" });
+    expect(isRunning(pid)).toBe(false);
+    expect(h.alive).toBe(false);
+  });
+
+  it("close() kills a binary that ignores the exit request", async () => {
+    const r = rig("deaf");
+    const onDied = vi.fn();
+    const h = (await start(r, { onDied }))!;
+    const pid = fakePid(r);
+    await h.close();
+    expect(isRunning(pid)).toBe(false);
+    expect(onDied).not.toHaveBeenCalled();
+    expect(r.logger.lines.some((l) => l.message.includes("killing it"))).toBe(true);
+  });
+});
+
+describe("startTray on Windows", () => {
+  it("sends .ico icons (the Windows tray cannot use PNG)", async () => {
+    const r = rig();
+    const h = await startTray({
+      installDir: r.installDir,
+      readyTimeoutMs: 5_000,
+      actions: r.actions as unknown as TrayActions,
+      logger: r.logger,
+      iconDir: ICONS,
+      platform: "win32",
+    });
+    handles.push(h!);
+    await waitFor(() => sent(r).length >= 1);
+    expect((sent(r)[0] as { icon: string }).icon).toBe(readFileSync(join(ICONS, "unknown.ico")).toString("base64"));
+  });
+});
+
