@@ -1,0 +1,165 @@
+// createNotifier's failure handling and the argv it gives the platform notifier.
+// Windows: SnoreToast cannot run on Linux (not even under wine, platform-notes §2), so the Windows path runs a
+// fake snoretoast through `customPath` and checks the argv node-notifier builds. That fake is the one allowed
+// stand-in here; Linux delivery to a real notification daemon is tested in test/gui/notify-dunst.test.ts.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createNotifier } from "../../src/ports/notify.js";
+
+const root = mkdtempSync(join(tmpdir(), "notify-test-"));
+const startCwd = process.cwd();
+const pidsToKill: number[] = [];
+
+/** An executable script that records its argv (one per line) and then does `then`. */
+function fakeExe(name: string, then: string): { path: string; argvFile: string; pidFile: string } {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  const argvFile = join(dir, "argv.txt");
+  const pidFile = join(dir, "pid.txt");
+  writeFileSync(path, `#!/bin/sh\necho $$ > '${pidFile}'\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${argvFile}'\n${then}\n`);
+  chmodSync(path, 0o755);
+  return { path, argvFile, pidFile };
+}
+
+const logger = () => ({ debug: vi.fn(), warn: vi.fn() });
+const DROP = { title: "Tarkov servers are down (BSG side)", body: "Nothing to fix on your side: wait for BSG." };
+
+beforeAll(() => {
+  // node-notifier's Windows path listens on "\\.\pipe\notifierPipe-<uuid>"; on Linux that is a socket file in
+  // the cwd. Keep it out of the repository.
+  process.chdir(root);
+});
+afterEach(() => {
+  for (const pid of pidsToKill.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+afterAll(() => {
+  process.chdir(startCwd);
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("Windows (WindowsToaster through a fake snoretoast)", () => {
+  it("runs SnoreToast with the app's appID, title and message, and reports delivery", async () => {
+    const fake = fakeExe("snoretoast-ok", "exit 0");
+    const log = logger();
+    const n = createNotifier({ appId: "com.tarkov.connection-agent", appName: "Tarkov Connection Agent", platform: "win32", customPath: fake.path, logger: log });
+    expect(await n.notify(DROP)).toEqual({ delivered: true });
+    const argv = readFileSync(fake.argvFile, "utf8").trimEnd().split("\n");
+    const after = (flag: string) => argv[argv.indexOf(flag) + 1];
+    expect(after("-appID")).toBe("com.tarkov.connection-agent");
+    expect(after("-t")).toBe(DROP.title);
+    expect(after("-m")).toBe(DROP.body);
+    expect(after("-pipeName")).toMatch(/^\\\\\.\\pipe\\notifierPipe-[0-9a-f-]{36}$/);
+    expect(log.debug).toHaveBeenCalledWith("notification delivered", expect.objectContaining({ title: DROP.title }));
+  });
+
+  it("passes shell metacharacters through verbatim (execFile, no shell)", async () => {
+    const fake = fakeExe("snoretoast-meta", "exit 0");
+    const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path });
+    const body = `BSG: "maintenance" $(touch ${join(root, "pwned")}) \`id\` 'x'`;
+    expect((await n.notify({ title: "t", body })).delivered).toBe(true);
+    const argv = readFileSync(fake.argvFile, "utf8").trimEnd().split("\n");
+    expect(argv[argv.indexOf("-m") + 1]).toBe(body);
+  });
+
+  it.each([
+    ["missing", () => join(root, "no-such-snoretoast.exe"), /SnoreToast not runnable at .*no-such-snoretoast\.exe: .*ENOENT/],
+    [
+      "not executable",
+      () => {
+        const f = fakeExe("snoretoast-noexec", "exit 0");
+        chmodSync(f.path, 0o644);
+        return f.path;
+      },
+      /EACCES/,
+    ],
+  ])("a %s customPath is delivered:false and logged, never a throw", async (_name, path, error) => {
+    const log = logger();
+    const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: path(), logger: log });
+    const r = await n.notify(DROP);
+    expect(r.delivered).toBe(false);
+    expect(r.error).toMatch(error);
+    expect(log.warn).toHaveBeenCalledWith("notification not delivered", expect.objectContaining({ error: r.error }));
+  });
+
+  it("a hanging SnoreToast gives up after the timeout", async () => {
+    const fake = fakeExe("snoretoast-hang", "exec sleep 30");
+    const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path, timeoutMs: 300 });
+    const t0 = Date.now();
+    const r = await n.notify(DROP);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(r).toEqual({ delivered: false, error: "no answer from the notifier within 300 ms" });
+    await vi.waitFor(() => pidsToKill.push(Number(readFileSync(fake.pidFile, "utf8"))));
+  });
+});
+
+describe("Linux (notify-send)", () => {
+  const savedEnv = { ...process.env };
+  afterEach(() => {
+    process.env = { ...savedEnv };
+  });
+
+  /** Puts a fake notify-send first on PATH (node-notifier runs it by name through the shell). */
+  function fakeNotifySend(then: string) {
+    const fake = fakeExe("notify-send", then);
+    process.env.PATH = `${join(root, "notify-send")}:${savedEnv.PATH ?? ""}`;
+    return fake;
+  }
+
+  it("runs notify-send with title, body, urgency and the app name", async () => {
+    const fake = fakeNotifySend("exit 0");
+    const n = createNotifier({ appId: "a", appName: "Tarkov Connection Agent", platform: "linux" });
+    expect(await n.notify({ ...DROP, urgency: "critical" })).toEqual({ delivered: true });
+    const argv = readFileSync(fake.argvFile, "utf8").trimEnd().split("\n");
+    expect(argv.slice(0, 2)).toEqual([DROP.title, DROP.body]);
+    expect(argv[argv.indexOf("--app-name") + 1]).toBe("Tarkov Connection Agent");
+    expect(argv[argv.indexOf("--urgency") + 1]).toBe("critical");
+    expect(argv[argv.indexOf("--expire-time") + 1]).toBe("10000");
+  });
+
+  it("BSG text with shell metacharacters reaches notify-send verbatim", async () => {
+    const fake = fakeNotifySend("exit 0");
+    const n = createNotifier({ appId: "a", appName: "A", platform: "linux" });
+    const body = `BSG: "maintenance" $(touch ${join(root, "pwned")}) \`id\` \\ done`;
+    expect((await n.notify({ title: "t", body })).delivered).toBe(true);
+    expect(readFileSync(fake.argvFile, "utf8").split("\n")[1]).toBe(body);
+  });
+
+  it("a failing notify-send is delivered:false with its message", async () => {
+    fakeNotifySend("echo 'GDBus.Error: no notification daemon' >&2; exit 1");
+    const r = await createNotifier({ appId: "a", appName: "A", platform: "linux" }).notify(DROP);
+    expect(r.delivered).toBe(false);
+    expect(r.error).toMatch(/no notification daemon/);
+  });
+
+  it("a hanging notify-send gives up after the timeout", async () => {
+    const fake = fakeNotifySend("exec sleep 30");
+    const r = await createNotifier({ appId: "a", appName: "A", platform: "linux", timeoutMs: 300 }).notify(DROP);
+    expect(r).toEqual({ delivered: false, error: "no answer from the notifier within 300 ms" });
+    await vi.waitFor(() => pidsToKill.push(Number(readFileSync(fake.pidFile, "utf8"))));
+  });
+
+  it("with no D-Bus session at all, the real notify-send fails and we report it", async () => {
+    delete process.env.DISPLAY;
+    delete process.env.WAYLAND_DISPLAY;
+    process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(root, "no-bus-here")}`;
+    const log = logger();
+    const r = await createNotifier({ appId: "a", appName: "A", platform: "linux", logger: log }).notify(DROP);
+    expect(r.delivered).toBe(false);
+    expect(r.error).toBeTruthy();
+    expect(log.warn).toHaveBeenCalledOnce();
+  });
+});
+
+afterAll(() => {
+  // Neither argv test may have run its payload.
+  expect(() => readFileSync(join(root, "pwned"))).toThrow();
+});
