@@ -59,7 +59,7 @@ export async function httpGet(socket: Duplex, spec: HttpRequestSpec, limits: Lim
   const req = request({
     method: "GET",
     path: spec.path,
-    agent: false,
+    // No `agent` at all: with `agent: false` Node builds a fresh Agent that ignores `createConnection`.
     setHost: false,
     headers: { Host: hostHeader(spec.host, spec.port, spec.defaultPort), "User-Agent": spec.userAgent, Accept: "*/*", Connection: "close" },
     createConnection: () => socket as never,
@@ -102,8 +102,9 @@ export async function httpGet(socket: Duplex, spec: HttpRequestSpec, limits: Lim
       socket.destroy();
     });
     res.on("close", () => {
+      // 'close' can overtake 'end' when the server ends the body by closing; `complete` tells the two apart.
       disarm();
-      finish(false);
+      finish(res.complete && size <= maxBody);
     });
   });
   req.end();

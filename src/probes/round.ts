@@ -3,6 +3,7 @@
  * ONE overall deadline. A world where every host hangs costs the deadline, not N timeouts. Nothing here throws
  * for the network's sake; a probe that throws is reported as broken (a bug), never as an outage.
  */
+import { setMaxListeners } from "node:events";
 import type { ResolvedConfig, TargetConfig } from "../config/schema.js";
 import type { GatewayResult, RoundResult, StatusApiResult, TargetResult } from "../core/types.js";
 import { buildProbeContext, type PhaseProbe, type ProbeContext } from "./context.js";
@@ -65,6 +66,8 @@ export async function runRound(config: ResolvedConfig, options: RoundOptions = {
   if (options.signal?.aborted) onCancel();
   else options.signal?.addEventListener("abort", onCancel, { once: true });
   const signal = deadline.signal;
+  // Every running phase listens on this one signal; dozens of listeners are expected, not a leak.
+  setMaxListeners(0, signal);
 
   const only = options.only === undefined ? null : new Set(options.only);
   const targets: TargetConfig[] = config.targets.filter((t) => only === null || only.has(t.id));
