@@ -289,12 +289,13 @@ describe("elevation", () => {
   it("StartProcessElevator drives Start-Process -Verb RunAs through the shared session (fake shell)", async () => {
     const w = makeFakeWorld();
     withManifest(w);
-    let inner: PowerShellRunner | undefined;
+    const holder: { inner?: PowerShellRunner } = {};
     const elevator = new StartProcessElevator(async (cmd, t) => {
-      // Reuse a plain session for the Start-Process line, like the production wiring does.
-      return (inner as unknown as { invokeRaw(c: string, t: number): Promise<{ stdout: string; stderr: string }> }).invokeRaw(cmd, t);
+      // Reuse the runner's own session for the Start-Process line, like the production wiring does.
+      return (holder.inner as unknown as { invokeRaw(c: string, t: number): Promise<{ stdout: string; stderr: string }> }).invokeRaw(cmd, t);
     });
-    inner = runnerFor(w, { elevator });
+    const inner = runnerFor(w, { elevator });
+    holder.inner = inner;
     const out = await inner.run({ script: "Add-AgentFirewallRule.ps1", params: { group: "x" }, mode: "Apply", elevated: true });
     expect(out.ok && out.result.status).toBe("Changed");
     const line = scriptLines(w).find((l) => l.startsWith("$agentProc"))!;
