@@ -21,6 +21,7 @@ import {
   shouldDiagnose,
   type GameLogEvent,
   type GameLogEventKind,
+  type LogRecord,
   type ObservedHost,
   type RaidPhase,
   type RaidState,
@@ -169,6 +170,8 @@ interface Session {
   dirMtimeMs: number;
   listedAt: number;
   files: Map<TailChannel, Tracked>;
+  /** Attached at start-up and not listed yet: its existing content is history, so start at the end. */
+  initial: boolean;
 }
 
 /** A short look back at the current session, for a report or the first diagnosis after start-up. */
@@ -276,7 +279,7 @@ export class GameLogTailer {
     await this.#checkRoot(now, batch);
     const s = this.#session;
     if (!s) return;
-    await this.#checkSessionFiles(s, now, false, batch);
+    await this.#checkSessionFiles(s, now, batch);
     for (const t of s.files.values()) await this.#readNew(t, batch);
     this.#emit(batch);
     this.#applyRaid(this.#raid.expire(now));
@@ -325,17 +328,15 @@ export class GameLogTailer {
       }
       this.#emit(out.splice(0));
     }
-    this.#session = { folder: newest, path: path.join(root, newest), dirMtimeMs: -1, listedAt: -Infinity, files: new Map() };
-    this.#log.info("following game session", { folder: newest });
-    if (old) this.#emit([sessionStartEvent(newest)]);
     // At start-up the session's existing content is history: start at the end. A folder that appears later is a
     // new game start, and all of it is live.
-    await this.#checkSessionFiles(this.#session, now, old === null, out);
-    if (old === null) await this.#seedRaidState(this.#session);
+    this.#session = { folder: newest, path: path.join(root, newest), dirMtimeMs: -1, listedAt: -Infinity, files: new Map(), initial: old === null };
+    this.#log.info("following game session", { folder: newest });
+    if (old) this.#emit([sessionStartEvent(newest)]);
   }
 
   /** Picks the current file of each channel; a channel whose file appears or rotates later is read from 0. */
-  async #checkSessionFiles(s: Session, now: number, startAtEnd: boolean, out: GameLogEvent[]): Promise<void> {
+  async #checkSessionFiles(s: Session, now: number, out: GameLogEvent[]): Promise<void> {
     let st: TailStat;
     try {
       st = await this.#fs.stat(s.path);
@@ -362,6 +363,7 @@ export class GameLogTailer {
       const cur = best.get(c.channel);
       if (!cur || c.index > cur.index || (c.index === cur.index && e.name > cur.name)) best.set(c.channel, { name: e.name, index: c.index });
     }
+    let allOk = true;
     for (const [channel, { name }] of best) {
       const old = s.files.get(channel);
       if (old?.name === name) continue;
@@ -371,9 +373,10 @@ export class GameLogTailer {
       try {
         const fst = await this.#fs.stat(p);
         ino = fst.ino;
-        if (startAtEnd) offset = fst.size;
+        if (s.initial) offset = fst.size;
       } catch (err) {
         this.#warnOnce(`file:${p}`, "game log file not readable; retrying", { file: name, error: errCode(err) });
+        allOk = false;
         continue;
       }
       if (old) {
@@ -383,6 +386,11 @@ export class GameLogTailer {
       }
       this.#log.debug("tailing game log", { channel, file: name, offset });
       s.files.set(channel, { channel, name, path: p, offset, ino, decoder: new StringDecoder("utf8"), partial: "", asm: new RecordAssembler() });
+    }
+    if (!allOk) s.dirMtimeMs = -1; // list again next poll
+    if (s.initial && allOk) {
+      s.initial = false;
+      await this.#seedRaidState(s);
     }
   }
 
@@ -428,7 +436,7 @@ export class GameLogTailer {
     }
   }
 
-  #classifyInto(rec: Parameters<typeof classifyRecord>[0], out: GameLogEvent[]): void {
+  #classifyInto(rec: LogRecord, out: GameLogEvent[]): void {
     try {
       const e = classifyRecord(rec);
       if (e) out.push(e);
