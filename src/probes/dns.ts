@@ -20,8 +20,8 @@ export function dnsFailureCode(code: string | undefined): FailureCode {
       return "DNS_SERVFAIL";
     case "EREFUSED":
       return "DNS_REFUSED";
+    // EAI_AGAIN is getaddrinfo's "temporary failure": no resolver answered in time (the usual no-internet symptom).
     case "ETIMEOUT":
-    // getaddrinfo's "temporary failure": no resolver answered in time (the usual no-internet symptom).
     case "EAI_AGAIN":
       return "DNS_TIMEOUT";
     default:

@@ -3,6 +3,7 @@
  * leniently: the API is flaky and sometimes throttles, so junk of any kind makes the state `unknown` with the
  * reason, never a throw. Fetched through the same resolver and trust store as the targets.
  */
+import type { Duplex } from "node:stream";
 import type { Outcome } from "../core/outcome.js";
 import type { BsgStatusState, StatusApiResult, StatusMessage, StatusService } from "../core/types.js";
 import { parseTargetUrl, type ProbeContext } from "./context.js";
@@ -31,7 +32,7 @@ export async function fetchUrl(url: string, ctx: ProbeContext, maxBodyBytes = MA
     const tcp = await connectTcp(address, t.port, limits);
     if (!tcp.ok) return no(`${tcp.code}: ${tcp.message}`);
     socket = tcp.value;
-    let stream: import("node:stream").Duplex = tcp.value;
+    let stream: Duplex = tcp.value;
     if (t.scheme === "https") {
       const tls = await startTls(tcp.value, t.host, ctx.secureContext, limits);
       if (!tls.ok) return no(`${tls.code}: ${tls.message}`);

@@ -6,7 +6,6 @@
 import type { Socket } from "node:net";
 import { isIP } from "node:net";
 import { checkServerIdentity, connect, type PeerCertificate, type SecureContext, type TLSSocket } from "node:tls";
-import type { Outcome } from "../core/outcome.js";
 import type { FailureCode, TlsDetail } from "../core/types.js";
 import { fail, type PhaseProbe } from "./context.js";
 import { armLimits, describeError, errorCode, ignoreErrors, once, type Limits } from "./limits.js";

@@ -288,21 +288,26 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
   const specs = spec.targets ?? DEFAULT_TARGETS;
   const hosts = new Map<string, WorldHost>();
   const servers = new Map<string, TargetServer>();
-  for (const [i, t] of specs.entries()) {
-    if (hosts.has(t.id)) throw new Error(`duplicate world target id ${t.id}`);
-    const hostIp = ip(1 + Math.floor(i / 250), 1 + (i % 250));
-    const scheme = t.scheme ?? "https";
-    const name = `${t.id}.${ZONE}`;
-    const port = await freePort(hostIp);
-    const host: WorldHost = { id: t.id, group: t.group, scheme, name, ip: hostIp, port, url: "", mode: "up" };
-    host.url = scheme === "tcp" ? `tcp://${name}:${port}` : `https://${name}:${port}${t.path ?? "/"}`;
-    const server = new TargetServer(host, tls);
-    hosts.set(t.id, host);
-    servers.set(t.id, server);
-    byIp.set(hostIp, server);
+  // Set up concurrently: a blackhole takes a few hundred ms to fill, and worlds with many of them should start fast.
+  const built = await Promise.all(
+    specs.map(async (t, i) => {
+      const hostIp = ip(1 + Math.floor(i / 250), 1 + (i % 250));
+      const scheme = t.scheme ?? "https";
+      const name = `${t.id}.${ZONE}`;
+      const port = await freePort(hostIp);
+      const host: WorldHost = { id: t.id, group: t.group, scheme, name, ip: hostIp, port, url: "", mode: "up" };
+      host.url = scheme === "tcp" ? `tcp://${name}:${port}` : `https://${name}:${port}${t.path ?? "/"}`;
+      return { host, server: new TargetServer(host, tls) };
+    }),
+  );
+  for (const { host, server } of built) {
+    if (hosts.has(host.id)) throw new Error(`duplicate world target id ${host.id}`);
+    hosts.set(host.id, host);
+    servers.set(host.id, server);
+    byIp.set(host.ip, server);
     cleanups.push(() => server.close());
-    await server.set(t.mode ?? "up");
   }
+  await Promise.all(built.map(({ server }, i) => server.set(specs[i]?.mode ?? "up")));
 
   // Status API.
   const status = await StatusServer.start(ip(2, 1), certs.valid);
