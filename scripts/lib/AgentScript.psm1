@@ -368,6 +368,19 @@ function Get-AgentProgramRule {
     }
 }
 
+function Join-AgentPath {
+    <#
+    .SYNOPSIS Joins two file path parts without touching the disk; $null when the parts cannot form a path.
+    .DESCRIPTION
+        Join-Path checks that the drive exists (a config folder on a removed drive would throw), and .NET
+        Framework's Path.Combine throws on characters that cannot be in a path; both mean "no such file" here.
+    #>
+    [CmdletBinding()]
+    param([AllowNull()][AllowEmptyString()][string]$Parent, [Parameter(Mandatory)][string]$Child)
+    if ([string]::IsNullOrEmpty($Parent)) { return $null }
+    try { [System.IO.Path]::Combine($Parent, $Child) } catch { $null }
+}
+
 function Get-AgentExistingFile {
     <#
     .SYNOPSIS The path when it names an existing file, else $null.
@@ -375,7 +388,12 @@ function Get-AgentExistingFile {
     [CmdletBinding()]
     param([AllowNull()][AllowEmptyString()][string]$Path)
     if ([string]::IsNullOrEmpty($Path)) { return $null }
-    if (Test-Path -LiteralPath $Path -PathType Leaf) { return $Path }
+    try {
+        if (Test-Path -LiteralPath $Path -PathType Leaf) { return $Path }
+    } catch {
+        # Windows PowerShell 5.1 throws on characters that cannot be in a path; such a path names no file.
+        return $null
+    }
     $null
 }
 
@@ -441,8 +459,8 @@ function Find-AgentEftInstall {
         }
     }
     foreach ($candidate in $candidates) {
-        $candidate['gameExe'] = Get-AgentExistingFile -Path (Join-Path $candidate.installLocation 'EscapeFromTarkov.exe')
-        $candidate['battlEyeExe'] = Get-AgentExistingFile -Path (Join-Path $candidate.installLocation 'EscapeFromTarkov_BE.exe')
+        $candidate['gameExe'] = Get-AgentExistingFile -Path (Join-AgentPath $candidate.installLocation 'EscapeFromTarkov.exe')
+        $candidate['battlEyeExe'] = Get-AgentExistingFile -Path (Join-AgentPath $candidate.installLocation 'EscapeFromTarkov_BE.exe')
     }
     $game = $candidates | Where-Object { $null -ne $_.gameExe } | Select-Object -First 1
     if ($null -eq $game -and $candidates.Count -gt 0) { $game = $candidates[0] }
@@ -454,11 +472,14 @@ function Find-AgentEftInstall {
         if ($null -ne $processPath) { [void]$launcherCandidates.Add([string]$processPath) }
     }
     if ($null -ne $game) {
-        $parent = Split-Path -Path $game.installLocation -Parent
-        if ($parent) { [void]$launcherCandidates.Add((Join-Path (Join-Path $parent 'BsgLauncher') 'BsgLauncher.exe')) }
+        $parent = $null
+        try { $parent = [System.IO.Path]::GetDirectoryName($game.installLocation) } catch { $parent = $null }
+        $candidate = Join-AgentPath (Join-AgentPath $parent 'BsgLauncher') 'BsgLauncher.exe'
+        if ($null -ne $candidate) { [void]$launcherCandidates.Add($candidate) }
     }
     if ($null -ne $settings.gamesRootDir) {
-        [void]$launcherCandidates.Add((Join-Path (Join-Path $settings.gamesRootDir 'BsgLauncher') 'BsgLauncher.exe'))
+        $candidate = Join-AgentPath (Join-AgentPath $settings.gamesRootDir 'BsgLauncher') 'BsgLauncher.exe'
+        if ($null -ne $candidate) { [void]$launcherCandidates.Add($candidate) }
     }
     $systemDrive = [Environment]::GetEnvironmentVariable('SystemDrive')
     if ($systemDrive) { [void]$launcherCandidates.Add($systemDrive + '\Battlestate Games\BsgLauncher\BsgLauncher.exe') }
@@ -512,7 +533,7 @@ function Resolve-AgentEftProgram {
             if ($text -ieq 'BsgLauncher.exe') {
                 $path = $install.launcher.path
             } elseif ($null -ne $install.game) {
-                $path = Get-AgentExistingFile -Path (Join-Path $install.game.installLocation $text)
+                $path = Get-AgentExistingFile -Path (Join-AgentPath $install.game.installLocation $text)
             }
             [ordered]@{ name = $text; path = $path }
         } elseif (Test-AgentProgramPath -Path $text -AllowedNames $AllowedNames) {
@@ -529,5 +550,5 @@ Export-ModuleMember -Function @(
     'Get-AgentDnsSnapshot', 'Test-AgentVirtualAdapter', 'Get-AgentDefaultRoute', 'Get-AgentActivePhysicalAdapter',
     'Invoke-AgentNative', 'Test-AgentProgramPath', 'Get-AgentFirewallGroup', 'Get-AgentFirewallPrefix',
     'ConvertTo-AgentRuleInfo', 'Get-AgentProgramRule', 'Get-AgentExistingFile', 'Get-AgentLauncherSetting',
-    'Find-AgentEftInstall', 'Resolve-AgentEftProgram'
+    'Find-AgentEftInstall', 'Resolve-AgentEftProgram', 'Join-AgentPath'
 )
