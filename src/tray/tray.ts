@@ -301,6 +301,7 @@ async function waitUntilReady(tray: SysTray, timeoutMs: number, logger: TrayLogg
       clearInterval(poll);
       child = c;
       watchChild(c, logger);
+      dropNonJsonLines(tray, logger);
       c.once("exit", (code, signal) => resolve(`tray binary exited before ready (code ${code}, signal ${signal})`));
     }, 10);
   });
@@ -331,6 +332,27 @@ function watchChild(child: ChildProcess, logger: TrayLogger): void {
     }
   });
   child.stdin?.on("error", (err) => logger.debug("tray stdin closed", { component: "tray", error: msg(err) }));
+}
+
+/**
+ * systray2 JSON.parses every stdout line inside readline listeners, so one stray non-JSON line from the binary
+ * (a library printing to stdout) would throw out of an event handler and crash the agent. Drop such lines.
+ */
+function dropNonJsonLines(tray: SysTray, logger: TrayLogger): void {
+  const rl = (tray as unknown as { _rl: { emit: (event: string | symbol, ...args: unknown[]) => boolean } | null })._rl;
+  if (!rl) return;
+  const emit = rl.emit.bind(rl);
+  rl.emit = (event, ...args) => {
+    if (event === "line") {
+      try {
+        JSON.parse(String(args[0]));
+      } catch {
+        logger.warn("tray binary printed a non-JSON line; ignored", { component: "tray", line: String(args[0]).slice(0, 300) });
+        return false;
+      }
+    }
+    return emit(event, ...args);
+  };
 }
 
 function loadIcons(dir: string, platform: NodeJS.Platform, logger: TrayLogger): Record<TrayIconName, string> {

@@ -221,6 +221,16 @@ describe("startTray with a fake tray binary", () => {
     expect(h.alive).toBe(true);
   });
 
+  it("a non-JSON line from the binary is dropped instead of crashing the agent", async () => {
+    const r = rig();
+    const h = (await start(r))!;
+    appendFileSync(r.cmd, "stdout Gtk-Message: not json\n");
+    await waitFor(() => r.logger.lines.some((l) => l.message.startsWith("tray binary printed a non-JSON line")));
+    click(r, 3);
+    await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 1);
+    expect(h.alive).toBe(true);
+  });
+
   it("ignores a second click on an action that is still running", async () => {
     const r = rig();
     let release!: () => void;
