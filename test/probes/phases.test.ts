@@ -2,7 +2,7 @@
 import { createSocket } from "node:dgram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FailureCode } from "../../src/core/types.js";
-import { connectTcp, dnsFailureCode, probeTarget, resolveName, serversResolver, tcpFailureCode, tlsVerifyFailureCode } from "../../src/probes/index.js";
+import { connectTcp, dnsFailureCode, hostHeader, probeTarget, resolveName, serversResolver, tcpFailureCode, tlsVerifyFailureCode } from "../../src/probes/index.js";
 import { INTERCEPTION_ISSUER, TARGET_MODES, startWorld, type TargetMode, type World } from "../world/index.js";
 import { contextFor, target } from "./helpers.js";
 
@@ -74,6 +74,16 @@ describe("target modes → phase results", () => {
     expect(r.tls).toMatchObject({ subject: "CN=portal.captive.example", verifyError: "ERR_TLS_CERT_ALTNAME_INVALID" });
   });
 
+  it("sends Host with the non-default port and the agent's User-Agent", async () => {
+    const t = target(world, "t-up");
+    await probeTarget(t, contextFor(world));
+    const seen = world.requests.filter((r) => r.targetId === "t-up").at(-1);
+    const host = world.hosts.get("t-up")!;
+    expect(seen).toMatchObject({ path: "/", host: `${host.name}:${host.port}`, userAgent: expect.stringMatching(/^tarkov-connection-agent\/\d+\.\d+\.\d+/) });
+    expect(hostHeader("example.com", 443, 443)).toBe("example.com");
+    expect(hostHeader("::1", 8443, 443)).toBe("[::1]:8443");
+  });
+
   it("connects to the resolved address (the world's DNS decides, nothing is re-resolved)", async () => {
     const r = await probeTarget(target(world, "t-up"), contextFor(world));
     expect(r.address).toBe(world.hosts.get("t-up")?.ip);
@@ -129,6 +139,11 @@ describe("DNS", () => {
     await new Promise<void>((r) => sock.close(() => r())); // nothing listens there now: ICMP port unreachable
     const r = await resolveName("x.tarkov.test", serversResolver([`127.0.0.1:${port}`]), { timeoutMs: 1000 });
     expect(r).toMatchObject({ ok: false, code: "DNS_ERROR" });
+  });
+
+  it("the OS resolver (getaddrinfo) answers localhost without any DNS traffic", async () => {
+    const r = await resolveName("localhost", { kind: "os", label: "os" }, { timeoutMs: 2000 });
+    expect(r.ok).toBe(true);
   });
 
   it("IP-literal hosts skip DNS", async () => {

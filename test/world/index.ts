@@ -87,6 +87,14 @@ export interface WorldConfig {
   [key: string]: unknown;
 }
 
+/** One HTTP request seen by a target server. */
+export interface WorldRequest {
+  targetId: string | null;
+  path: string;
+  host: string | null;
+  userAgent: string | null;
+}
+
 /** Where one target lives. */
 export interface WorldHost {
   id: string;
@@ -112,6 +120,8 @@ export interface World {
   readonly gatewayHost: { ip: string; port: number };
   /** Query counters of the two resolvers (lower-case name → count). */
   readonly dnsQueries: { system: ReadonlyMap<string, number>; public: ReadonlyMap<string, number> };
+  /** The last HTTP requests the target servers received (newest last, at most 200): check Host / User-Agent. */
+  readonly requests: readonly WorldRequest[];
   /** Writes `config` (plus `extra` top-level keys) as JSON into `dir`; returns the file path. */
   writeConfig(dir: string, extra?: Record<string, unknown>): string;
   /** Switches one or more targets. Resolves when the new behaviour is in force. */
@@ -257,9 +267,12 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
   // HTTP behind every TLS identity; the host (and thus its mode) is found by the local address.
   const byIp = new Map<string, TargetServer>();
   const held = new Set<ServerResponse>();
+  const requests: WorldRequest[] = [];
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const target = byIp.get((req.socket.localAddress ?? "").replace(/^::ffff:/, ""));
     const mode = target?.host.mode ?? "up";
+    requests.push({ targetId: target?.host.id ?? null, path: req.url ?? "", host: req.headers.host ?? null, userAgent: req.headers["user-agent"] ?? null });
+    if (requests.length > 200) requests.shift();
     if (mode === "hang-http") {
       held.add(res);
       res.on("close", () => held.delete(res));
@@ -372,6 +385,7 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
     statusHost,
     gatewayHost,
     dnsQueries: { system: systemDns.queries, public: publicDns.queries },
+    requests,
     writeConfig(target: string, extra: Record<string, unknown> = {}): string {
       const file = join(target, `world-config-${process.pid}-${Date.now()}.json`);
       writeFileSync(file, `${JSON.stringify({ ...config, ...extra }, null, 2)}\n`);
