@@ -337,3 +337,18 @@ describe.skipIf(realPwsh === null)(`node-powershell drives real pwsh end to end$
     expect(out.ok && out.result.data).toEqual({ q: "it's $(x)" });
   });
 });
+
+describe("tools/gen-manifest.mjs", () => {
+  it("writes a manifest that verifyForElevation accepts, and catches a later edit", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const w = makeFakeWorld();
+    const scripts = join(w.installDir, "scripts");
+    execFileSync(process.execPath, [resolve("tools/gen-manifest.mjs"), scripts], { stdio: "pipe" });
+    const manifest = JSON.parse(readFileSync(join(scripts, "manifest.json"), "utf8")) as { files: Record<string, string> };
+    expect(Object.keys(manifest.files)).toContain("lib/FixResult.psm1");
+    expect(Object.keys(manifest.files)).toContain("Set-AgentDnsServer.ps1");
+    expect((await verifyForElevation(scripts, "Set-AgentDnsServer.ps1")).ok).toBe(true);
+    writeFileSync(join(scripts, "Set-AgentDnsServer.ps1"), "# changed after the build\n");
+    expect((await verifyForElevation(scripts, "Set-AgentDnsServer.ps1")).ok).toBe(false);
+  });
+});
