@@ -5,7 +5,7 @@
  * its id only if the driver does not end by itself.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -104,6 +104,7 @@ function startOnce(services: string[]): Promise<Session> {
   return new Promise<Session>((resolve, reject) => {
     const timer = setTimeout(() => {
       killGroup(child, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
       reject(new Error(`GUI session did not get ready in 20 s:\n${out}`));
     }, 20_000);
     const onData = (chunk: Buffer) => {
@@ -122,6 +123,7 @@ function startOnce(services: string[]): Promise<Session> {
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
       reject(new Error(`GUI session ended before READY (code ${code}):\n${out}`));
     });
   });
@@ -139,11 +141,14 @@ function startOnce(services: string[]): Promise<Session> {
         }),
       async stop() {
         child.stdin!.end();
-        if (await within(exited, 5_000)) return;
-        killGroup(child, "SIGTERM");
-        if (await within(exited, 2_000)) return;
-        killGroup(child, "SIGKILL");
-        await within(exited, 2_000);
+        if (!(await within(exited, 5_000))) {
+          killGroup(child, "SIGTERM");
+          if (!(await within(exited, 2_000))) {
+            killGroup(child, "SIGKILL");
+            await within(exited, 2_000);
+          }
+        }
+        rmSync(dir, { recursive: true, force: true });
       },
     };
   }
