@@ -121,7 +121,8 @@ try {
     $gateway = $null
     if ($routes.Count -gt 0) {
         $best = [ordered]@{ interfaceIndex = [int]$routes[0].InterfaceIndex; nextHop = [string]$routes[0].NextHop }
-        $v4 = @($routes | Where-Object { [string]$_.DestinationPrefix -eq '0.0.0.0/0' })
+        # On-link routes (VPN tunnels) have next hop 0.0.0.0; the gateway is the first real next hop.
+        $v4 = @($routes | Where-Object { [string]$_.DestinationPrefix -eq '0.0.0.0/0' -and [string]$_.NextHop -ne '0.0.0.0' })
         if ($v4.Count -gt 0) { $gateway = [string]$v4[0].NextHop }
     }
     $result.data = [ordered]@{
