@@ -1,0 +1,800 @@
+/**
+ * The always-on monitor: schedules probe rounds, turns their verdicts into confirmed `down` / `verdict` / `up`
+ * events through the hysteresis, records incidents, announces BSG maintenance once, and survives anything its
+ * collaborators throw. Everything that touches the world is injected (see {@link MonitorDeps}).
+ *
+ * Scheduling, at defaults (interval 15 s, confirm 0.7 s, liveness 2 s, fail 3 / success 2):
+ * - A full round every `intervalMs`. Full rounds do not read the status page; it is polled on its own every
+ *   `statusPollMs` and the latest reading is merged into every round before `classify`.
+ * - Between rounds, one TCP connect every `livenessIntervalMs` to one BSG host (round-robin, the address the
+ *   last round resolved). A failed or slow connect is a *weak* observation: it counts as the first failure of a
+ *   streak but can never confirm one, and it starts fast confirmation at once.
+ * - Fast confirmation: while a change is suspected, re-probes are launched `confirmIntervalMs` apart without
+ *   waiting for the previous one to finish (a blackholed re-probe takes the probe timeout; overlapping them keeps
+ *   the detection bound at "timeout + a few seconds" instead of "3 × timeout"). They cover the failing BSG
+ *   targets plus the controls, or everything when nothing specific is failing yet. Results are fed to the
+ *   hysteresis in launch order. After a few attempts without a decision the normal interval resumes.
+ * - Hard drop: refused connect at u ∈ [0, 2 s) → weak #1, re-probe #2 at once, #3 at +0.7 s → `down` at
+ *   ≈ u + 0.7 s + one round trip (p50 ≈ 1.7 s, p95 ≈ 2.6 s).
+ * - Blackhole: connect silent for the suspect delay S (4 × usual connect time, 0.3–1 s) → weak #1, re-probes at
+ *   +0 and +0.7 s each time out after `probe.timeoutMs` → `down` at ≈ u + S + 0.7 s + timeout (p95 ≈ 7 s at the
+ *   4 s default timeout).
+ * - Recovery: a liveness connect that works again after failing triggers a round at once; one more healthy
+ *   re-probe 0.7 s later confirms. Causes the connect cannot see (DNS, TLS) recover on the 15 s rounds.
+ * - A timer that fires more than 2 × interval late (sleep/resume, clock set) or a change of network signature
+ *   discards what is in flight, resets the counters, re-probes at once and ignores unhealthy results for
+ *   {@link RESUME_SETTLE_MS}; gap time inside an open incident is not counted in its duration.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import { initialHysteresis, isConfirming, remainingToConfirm, stepHysteresis, type Observation, type Thresholds, type Transition } from "../core/hysteresis.js";
+import {
+  confirmAttemptCap,
+  confirmationTargets,
+  failingBsgTargets,
+  GAME_EVIDENCE_CAP,
+  GAME_EVIDENCE_TTL_MS,
+  isClockJump,
+  maintenanceMessage,
+  mergeRound,
+  observationKind,
+  RESUME_SETTLE_MS,
+  ROUND_WATCHDOG_GRACE_MS,
+  STATUS_KICK_MIN_AGE_MS,
+  suspectDelayMs,
+  VERDICT_THRESHOLD,
+} from "../core/monitor-policy.js";
+import type { Advice, Diagnosis, Evidence, RoundResult, StatusApiResult, VerdictId } from "../core/types.js";
+import type { AgentEvent } from "./events.js";
+import { newIncidentId as defaultIncidentId, type IncidentStore } from "./incidents.js";
+import type { LivenessProbe, LivenessResult, LivenessTarget } from "./liveness.js";
+
+/** Options the monitor passes to the round runner; a subset of `runRound`'s options. */
+export interface ProbeRoundOptions {
+  /** Only these target ids; `[]` probes no target (status page only). */
+  only?: string[];
+  statusApi?: boolean;
+  gateway?: boolean;
+}
+
+/** Time and timers, injectable so tests can drive them (vitest fake timers) and simulate a sleeping laptop. */
+export interface MonitorClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The real clock. */
+export const systemClock: MonitorClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+type LogFn = (msg: string, fields?: Record<string, unknown>) => void;
+/** Constant messages, variables in fields (a winston child logger fits). */
+export interface MonitorLogger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+export interface MonitorDeps {
+  config: ResolvedConfig;
+  /** Runs one round; production: `(o) => runRound(config, o)`. May throw: a thrown round is missing evidence. */
+  probeRound(opts: ProbeRoundOptions): Promise<RoundResult>;
+  classify(round: RoundResult): Diagnosis;
+  liveness: LivenessProbe;
+  clock: MonitorClock;
+  /** Changes when the machine's network changes (e.g. a digest of `os.networkInterfaces()` addresses). */
+  networkSignature(): string;
+  incidents: IncidentStore;
+  /** Confirmed changes (the `--events json` stream, toasts, tray). Never called while paused or stopped. */
+  onEvent(e: AgentEvent): void;
+  /** Optional: called whenever {@link Monitor.state} changes (tray icon, tooltip, status line). */
+  onStateChange?(s: MonitorSnapshot): void;
+  /** Optional status-page reader; default `probeRound({ only: [], statusApi: true, gateway: false }).statusApi`. */
+  pollStatus?(): Promise<StatusApiResult>;
+  logger: MonitorLogger;
+  /** Optional id generator for incidents (tests). */
+  newIncidentId?(at: number): string;
+}
+
+export type MonitorMode = "stopped" | "running" | "paused";
+/** For the tray icon: `problem` = a drop is being confirmed. */
+export type MonitorStatus = "unknown" | "ok" | "problem" | "down";
+
+/** What the tray and `status` show. */
+export interface MonitorSnapshot {
+  mode: MonitorMode;
+  status: MonitorStatus;
+  /** Confirmed verdict: the incident's cause while down, `ok` while up, null before the first result. */
+  verdict: VerdictId | null;
+  /** ISO time `status` last changed. */
+  since: string | null;
+  incidentId: string | null;
+  pausedUntil: string | null;
+  lastDiagnosis: Diagnosis | null;
+  lastRoundAt: string | null;
+  maintenance: { active: boolean; message: string | null };
+}
+
+export interface Monitor {
+  start(): void;
+  /** Stops every timer; an open incident is closed as "agent stopped". */
+  stop(): void;
+  /** A full round now (with the status page); its verdict also feeds the monitor when running. Never rejects. */
+  diagnoseNow(): Promise<Diagnosis>;
+  /** No probes and no events for `ms`; then resumes by itself. */
+  pause(ms: number): void;
+  resume(): void;
+  state(): MonitorSnapshot;
+  /** Something outside the probes (game log) saw trouble: run a round now, with `evidence` attached. */
+  triggerImmediate(reason: string, evidence?: Evidence[]): void;
+}
+
+interface Completed {
+  seq: number;
+  startedAt: number;
+  round: RoundResult;
+  diagnosis: Diagnosis;
+}
+
+type TimerName = "round" | "liveness" | "suspect" | "status" | "resume" | "reminder";
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const firstAdvice = (d: Diagnosis): { step: number | null; text: string; fixId?: string } | null => {
+  const a: Advice | undefined = d.advice[0];
+  return a === undefined ? null : { step: a.step, text: a.text, ...(a.fixId === undefined ? {} : { fixId: a.fixId }) };
+};
+
+/** Builds the monitor; nothing runs until `start()`. */
+export function createMonitor(deps: MonitorDeps): Monitor {
+  const { config, clock, logger: log } = deps;
+  const m = config.monitor;
+  const thresholds: Thresholds = { failureThreshold: m.failureThreshold, successThreshold: m.successThreshold, verdictThreshold: VERDICT_THRESHOLD };
+  const controlIds = config.targets.filter((t) => t.group === "control").map((t) => t.id);
+  const bsgIds = config.targets.filter((t) => t.group === "bsg").map((t) => t.id);
+  const attemptCap = confirmAttemptCap(m.failureThreshold, m.successThreshold);
+  const jumpIntervalMs = m.intervalMs;
+  const now = () => clock.now();
+  const makeIncidentId = deps.newIncidentId ?? defaultIncidentId;
+
+  let mode: MonitorMode = "stopped";
+  let hys = initialHysteresis;
+  /** Bumped on stop/pause/discontinuity: results of rounds launched before are dropped. */
+  let epoch = 0;
+  let seqNext = 0;
+  let seqFeed = 0;
+  const completed = new Map<number, Completed | null>();
+  let confirmInFlight = 0;
+  let fullInFlight = 0;
+  let nextFullAt = 0;
+  let lastRequestAt = -Infinity;
+  let episode: { attempts: number; lastLaunchAt: number } | null = null;
+  /** Target of a weak (liveness) observation that no round has backed yet. */
+  let pendingWeak: string | null = null;
+  let settleUntil = -Infinity;
+  let base: { round: RoundResult; startedAt: number } | null = null;
+  let lastDiagnosis: Diagnosis | null = null;
+  let lastObserved: VerdictId | null = null;
+  let incident: { id: string; verdict: VerdictId; start: number } | null = null;
+  let pausedAt = 0;
+  let pausedUntil: number | null = null;
+  let lastSig: string | null = null;
+  /** Last moment a timer or result showed the process awake and on time: the start of a sleep gap. */
+  let lastAwakeAt = 0;
+  // liveness
+  const addresses = new Map<string, { address: string; port: number }>();
+  const liveState = new Map<string, "ok" | "fail">();
+  let rr = 0;
+  let liveBusy = false;
+  let typicalConnectMs: number | null = null;
+  // status page
+  let lastStatus: { s: StatusApiResult; at: number } | null = null;
+  let lastStatusPollAt = -Infinity;
+  let statusBusy = false;
+  let maintenance: { active: boolean; message: string | null } = { active: false, message: null };
+  // game log
+  let gameEvidence: { e: Evidence; at: number }[] = [];
+  // snapshot
+  let status: MonitorStatus = "unknown";
+  let statusSince: number | null = null;
+  let lastPublished = "";
+
+  const timers = new Map<TimerName, { handle: unknown; due: number }>();
+
+  const guard = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      log.error("monitor step failed", { step: what, error: errText(e) });
+    }
+  };
+
+  function disarm(name: TimerName): void {
+    const t = timers.get(name);
+    if (t) clock.clearTimeout(t.handle);
+    timers.delete(name);
+  }
+
+  function disarmAll(): void {
+    for (const name of [...timers.keys()]) disarm(name);
+  }
+
+  /** One-shot timer; before its callback runs, a late firing is checked for a sleep/clock jump. */
+  function arm(name: TimerName, ms: number, fn: () => void): void {
+    disarm(name);
+    const due = now() + Math.max(0, ms);
+    const handle = clock.setTimeout(() => {
+      if (timers.get(name)?.handle !== handle) return;
+      timers.delete(name);
+      guard(name, () => {
+        if (name !== "resume" && detectDiscontinuity(due, true)) return;
+        fn();
+      });
+    }, Math.max(0, ms));
+    timers.set(name, { handle, due });
+  }
+
+  function signature(): string | null {
+    try {
+      return deps.networkSignature();
+    } catch (e) {
+      log.warn("network signature failed", { error: errText(e) });
+      return null;
+    }
+  }
+
+  /**
+   * True (and handled) when the machine slept, the clock jumped or the network changed since we last looked.
+   * `dueAt` is when this should have happened at the latest; a timer (`exact`) also must not fire far too early,
+   * which means the wall clock was set back.
+   */
+  function detectDiscontinuity(dueAt: number, exact: boolean): boolean {
+    if (mode !== "running") return false;
+    const t = now();
+    if (isClockJump(dueAt, t, jumpIntervalMs) && (exact || t > dueAt)) {
+      // The gap runs from the last time we were seen awake (at most one liveness interval before the sleep).
+      onDiscontinuity("clock jump", Math.max(0, t - lastAwakeAt));
+      return true;
+    }
+    lastAwakeAt = t;
+    const sig = signature();
+    if (sig !== null && lastSig !== null && sig !== lastSig) {
+      lastSig = sig;
+      onDiscontinuity("network change", 0);
+      return true;
+    }
+    if (sig !== null) lastSig = sig;
+    return false;
+  }
+
+  function bumpEpoch(): void {
+    epoch++;
+    pendingWeak = null;
+    completed.clear();
+    seqFeed = seqNext;
+    confirmInFlight = 0;
+    fullInFlight = 0;
+    liveBusy = false;
+    statusBusy = false;
+    episode = null;
+  }
+
+  function onDiscontinuity(reason: string, gapMs: number): void {
+    log.info("discontinuity: re-probing, gap not counted as outage", { reason, gapMs });
+    bumpEpoch();
+    disarmAll();
+    lastAwakeAt = now();
+    feed({ healthy: true, verdict: "ok", at: now(), discard: true, gapMs }, null);
+    settleUntil = now() + RESUME_SETTLE_MS;
+    liveState.clear();
+    lastSig = signature() ?? lastSig;
+    nextFullAt = now();
+    startBackgroundTimers(true);
+    pump();
+  }
+
+  // ---- rounds ------------------------------------------------------------------------------------------------
+
+  function freshestStatus(): StatusApiResult | null {
+    if (lastStatus === null || now() - lastStatus.at > 3 * m.statusPollMs) return null;
+    return lastStatus.s;
+  }
+
+  function liveGameEvidence(): Evidence[] {
+    const t = now();
+    gameEvidence = gameEvidence.filter((g) => t - g.at <= GAME_EVIDENCE_TTL_MS).slice(-GAME_EVIDENCE_CAP);
+    return gameEvidence.map((g) => g.e);
+  }
+
+  function learnFromRound(fresh: RoundResult): void {
+    for (const t of fresh.targets) {
+      if (t.group !== "bsg") continue;
+      if (t.address !== null) addresses.set(t.id, { address: t.address, port: t.port });
+      const tcp = t.phases.tcp.status;
+      if (tcp === "ok") liveState.set(t.id, "ok");
+      else if (tcp === "fail") liveState.set(t.id, "fail");
+    }
+  }
+
+  type RoundKind = "full" | "confirm" | "manual";
+
+  /** Runs one round; fed results go through the ordered pipeline. Resolves with the diagnosis or null. */
+  function launch(kind: RoundKind, opts: ProbeRoundOptions, fed: boolean): Promise<Completed | null> {
+    const myEpoch = epoch;
+    const startedAt = now();
+    const seq = fed ? seqNext++ : -1;
+    if (fed) {
+      if (kind === "confirm") confirmInFlight++;
+      else fullInFlight++;
+    }
+    return new Promise<Completed | null>((resolve) => {
+      let finished = false;
+      const watchdog = clock.setTimeout(() => {
+        log.warn("probe round did not finish; treated as missing evidence", { kind });
+        finish(null);
+      }, config.probe.deadlineMs + ROUND_WATCHDOG_GRACE_MS);
+      function finish(c: Completed | null): void {
+        if (finished) return;
+        finished = true;
+        clock.clearTimeout(watchdog);
+        resolve(c);
+        if (myEpoch !== epoch) return;
+        guard("round result", () => {
+          if (fed) {
+            if (kind === "confirm") confirmInFlight--;
+            else fullInFlight--;
+          }
+          if (c !== null && mode === "running" && detectDiscontinuity(startedAt + config.probe.deadlineMs + ROUND_WATCHDOG_GRACE_MS, false)) return;
+          if (fed) {
+            completed.set(seq, c);
+            drain();
+          }
+          pump();
+          publish();
+        });
+      }
+      void (async () => {
+        let fresh: RoundResult;
+        try {
+          fresh = await deps.probeRound(opts);
+        } catch (e) {
+          log.warn("probe round threw; treated as missing evidence", { kind, error: errText(e) });
+          finish(null);
+          return;
+        }
+        try {
+          if (myEpoch === epoch) learnFromRound(fresh);
+          if (opts.statusApi && myEpoch === epoch) acceptStatus(fresh.statusApi);
+          const merged = mergeRound(base?.round ?? null, fresh, {
+            status: opts.statusApi ? fresh.statusApi : freshestStatus(),
+            extraEvidence: liveGameEvidence(),
+          });
+          if (myEpoch === epoch && (base === null || startedAt >= base.startedAt)) base = { round: merged, startedAt };
+          const diagnosis = deps.classify(merged);
+          finish({ seq, startedAt, round: merged, diagnosis });
+        } catch (e) {
+          log.warn("classify threw; treated as missing evidence", { kind, error: errText(e) });
+          finish(null);
+        }
+      })();
+    });
+  }
+
+  /** Feeds completed rounds to the hysteresis strictly in launch order. */
+  function drain(): void {
+    while (completed.has(seqFeed)) {
+      const c = completed.get(seqFeed) ?? null;
+      completed.delete(seqFeed);
+      seqFeed++;
+      if (c !== null) observeRound(c);
+    }
+  }
+
+  function observeRound(c: Completed): void {
+    lastDiagnosis = c.diagnosis;
+    const kind = observationKind(c.diagnosis.verdict, c.round);
+    if (kind === "missing") {
+      log.debug("round gave no usable evidence", { verdict: c.diagnosis.verdict });
+      return;
+    }
+    lastObserved = c.diagnosis.verdict;
+    if (kind === "unhealthy" && c.startedAt < settleUntil) {
+      log.info("unhealthy result while the network settles; not counted", { verdict: c.diagnosis.verdict });
+      nextFullAt = Math.min(nextFullAt, settleUntil);
+      return;
+    }
+    const weakTarget = pendingWeak;
+    pendingWeak = null;
+    if (weakTarget !== null && kind === "unhealthy" && !failingBsgTargets(c.round).includes(weakTarget)) {
+      // The round failed elsewhere while the host whose connect failed is fine: two independent blips, not one
+      // outage. Drop the weak count so random loss needs three real failures in a row, like everything else.
+      log.debug("liveness suspicion not backed by the round; not counted", { target: weakTarget });
+      hys = stepHysteresis(hys, { healthy: false, verdict: c.diagnosis.verdict, at: c.startedAt, discard: true, gapMs: 0 }, thresholds).state;
+    }
+    feed({ healthy: kind === "healthy", verdict: c.diagnosis.verdict, at: c.startedAt }, c.diagnosis);
+  }
+
+  function feed(o: Observation, diagnosis: Diagnosis | null): void {
+    const wasConfirming = isConfirming(hys);
+    const r = stepHysteresis(hys, o, thresholds);
+    hys = r.state;
+    if (r.transition) {
+      if (diagnosis === null) log.error("transition without a diagnosis", { type: r.transition.type });
+      else handleTransition(r.transition, diagnosis);
+    }
+    if (hys.down && incident) {
+      const id = incident.id;
+      guard("incident touch", () => deps.incidents.touch(id, now(), hys.gapMs));
+    }
+    const confirming = isConfirming(hys);
+    if (!wasConfirming && confirming) {
+      episode = { attempts: 0, lastLaunchAt: o.weak ? -Infinity : now() };
+      if (!hys.down && now() - lastStatusPollAt > STATUS_KICK_MIN_AGE_MS) void pollStatus();
+    } else if (wasConfirming && !confirming) {
+      episode = null;
+      nextFullAt = Math.max(nextFullAt, now() + m.intervalMs);
+    }
+  }
+
+  function handleTransition(t: Transition, d: Diagnosis): void {
+    const at = iso(now());
+    if (t.type === "down") {
+      const id = safeIncidentId(t.since);
+      incident = { id, verdict: t.verdict, start: t.since };
+      log.warn("connection down", { incidentId: id, verdict: t.verdict });
+      guard("incident open", () => deps.incidents.open({ id, start: t.since, verdict: t.verdict, evidence: d.evidence }));
+      emit({ event: "down", verdict: t.verdict, at, incidentId: id, since: iso(t.since), headline: d.headline, advice: firstAdvice(d), confidence: d.confidence });
+      armReminder();
+    } else if (t.type === "verdict") {
+      const id = incident?.id ?? safeIncidentId(now());
+      if (incident) incident.verdict = t.verdict;
+      log.warn("cause changed", { incidentId: id, verdict: t.verdict, previous: t.previous });
+      guard("incident verdict", () => deps.incidents.addVerdict(id, t.verdict, now()));
+      emit({ event: "verdict", verdict: t.verdict, previousVerdict: t.previous, at, incidentId: id, headline: d.headline, advice: firstAdvice(d), confidence: d.confidence });
+    } else {
+      const id = incident?.id ?? safeIncidentId(t.incidentStart);
+      incident = null;
+      disarm("reminder");
+      log.info("connection back", { incidentId: id, durationMs: t.durationMs });
+      guard("incident close", () => deps.incidents.close(id, t.since, "recovered", t.gapMs));
+      emit({ event: "up", verdict: "ok", previousVerdict: t.previous, at, incidentId: id, durationMs: Math.round(t.durationMs), since: iso(t.since) });
+    }
+  }
+
+  function safeIncidentId(at: number): string {
+    try {
+      return makeIncidentId(at);
+    } catch {
+      return `inc-${at}`;
+    }
+  }
+
+  function emit(e: AgentEvent): void {
+    if (mode !== "running") return;
+    try {
+      deps.onEvent(e);
+    } catch (err) {
+      log.error("event sink failed", { event: e.event, error: errText(err) });
+    }
+  }
+
+  /** Asks for a full round now (coalesced to one per confirm interval). */
+  function requestRound(reason: string): void {
+    const t = now();
+    log.debug("round requested", { reason });
+    if (t - lastRequestAt < m.confirmIntervalMs) nextFullAt = Math.min(nextFullAt, lastRequestAt + m.confirmIntervalMs);
+    else {
+      nextFullAt = t;
+      lastRequestAt = t;
+    }
+    pump();
+  }
+
+  /** Decides what runs next and arms the round timer. Called after every result, timer and request. */
+  function pump(): void {
+    if (mode !== "running") return;
+    const t = now();
+    if (!isConfirming(hys)) episode = null;
+    if (episode !== null && episode.attempts < attemptCap) {
+      const need = remainingToConfirm(hys, thresholds) - confirmInFlight;
+      if (need <= 0) {
+        disarm("round"); // waiting for in-flight re-probes; each completion pumps again
+        return;
+      }
+      const dueAt = episode.lastLaunchAt + m.confirmIntervalMs;
+      if (t >= dueAt) {
+        episode.attempts++;
+        episode.lastLaunchAt = t;
+        void launch("confirm", { only: confirmationTargets(base?.round ?? null, controlIds), statusApi: false }, true);
+        if (need > 1 && episode.attempts < attemptCap) arm("round", m.confirmIntervalMs, pump);
+        else disarm("round");
+        return;
+      }
+      arm("round", dueAt - t, pump);
+      return;
+    }
+    if (t >= nextFullAt && fullInFlight === 0) {
+      nextFullAt = t + m.intervalMs;
+      if (episode !== null) episode = { attempts: 0, lastLaunchAt: t };
+      void launch("full", { statusApi: false }, true);
+    }
+    if (fullInFlight > 0 && t >= nextFullAt) disarm("round");
+    else arm("round", nextFullAt - t, pump);
+  }
+
+  // ---- liveness ----------------------------------------------------------------------------------------------
+
+  function livenessTargets(): LivenessTarget[] {
+    return bsgIds.flatMap((id) => {
+      const a = addresses.get(id);
+      return a === undefined ? [] : [{ targetId: id, address: a.address, port: a.port }];
+    });
+  }
+
+  function livenessTick(): void {
+    arm("liveness", m.livenessIntervalMs, livenessTick);
+    if (mode !== "running" || liveBusy || episode !== null) return;
+    const targets = livenessTargets();
+    if (targets.length === 0) return;
+    const target = targets[rr++ % targets.length]!;
+    const myEpoch = epoch;
+    const startedAt = now();
+    const timeoutMs = config.probe.timeoutMs;
+    let suspected = false;
+    liveBusy = true;
+    arm("suspect", suspectDelayMs(typicalConnectMs), () => {
+      if (myEpoch !== epoch || !liveBusy) return;
+      suspected = true;
+      onLivenessFailure(target, startedAt, "TCP_TIMEOUT", "connect slower than usual");
+    });
+    // The probe promises to settle within its timeout; the race guards against one that does not.
+    let stuck: unknown = null;
+    const check = Promise.race([
+      Promise.resolve().then(() => deps.liveness.check(target, timeoutMs)),
+      new Promise<LivenessResult>((resolve) => {
+        stuck = clock.setTimeout(
+          () => resolve({ ok: false, targetId: target.targetId, ms: timeoutMs, code: "PROBE_BROKEN", message: "liveness check did not settle" }),
+          timeoutMs + 2_000,
+        );
+      }),
+    ]);
+    check
+      .catch((e: unknown): LivenessResult => ({ ok: false, targetId: target.targetId, ms: 0, code: "PROBE_BROKEN", message: errText(e) }))
+      .then((res) => {
+        clock.clearTimeout(stuck);
+        if (myEpoch !== epoch) return;
+        liveBusy = false;
+        disarm("suspect");
+        guard("liveness result", () => {
+          if (mode !== "running") return;
+          if (detectDiscontinuity(startedAt + timeoutMs, false)) return;
+          onLivenessResult(target, res, startedAt, suspected);
+        });
+      })
+      .catch(() => undefined);
+  }
+
+  function onLivenessResult(target: LivenessTarget, res: LivenessResult, startedAt: number, suspected: boolean): void {
+    if (res.ok) {
+      typicalConnectMs = typicalConnectMs === null ? res.ms : 0.8 * typicalConnectMs + 0.2 * res.ms;
+      const prev = liveState.get(target.targetId);
+      liveState.set(target.targetId, "ok");
+      if (hys.down && prev === "fail" && episode === null) requestRound("liveness connect works again");
+      return;
+    }
+    if (res.code === "PROBE_BROKEN") {
+      log.warn("liveness check broken; ignored", { target: target.targetId, error: res.message });
+      return;
+    }
+    if (!suspected) onLivenessFailure(target, startedAt, res.code, res.message);
+  }
+
+  function onLivenessFailure(target: LivenessTarget, startedAt: number, code: string, message: string): void {
+    const prev = liveState.get(target.targetId);
+    liveState.set(target.targetId, "fail");
+    if (hys.down || prev === "fail" || startedAt < settleUntil) return;
+    log.info("liveness connect failed; confirming", { target: target.targetId, code, message });
+    feed({ healthy: false, verdict: "bsg-unreachable", at: startedAt, weak: true }, null);
+    pendingWeak = target.targetId;
+    if (!isConfirming(hys)) requestRound("liveness connect failed");
+    pump();
+    publish();
+  }
+
+  // ---- status page -------------------------------------------------------------------------------------------
+
+  function statusTick(): void {
+    arm("status", m.statusPollMs, statusTick);
+    void pollStatus();
+  }
+
+  async function pollStatus(): Promise<void> {
+    if (config.statusApi === null || mode !== "running" || statusBusy) return;
+    statusBusy = true;
+    const myEpoch = epoch;
+    lastStatusPollAt = now();
+    try {
+      const s = deps.pollStatus ? await deps.pollStatus() : (await deps.probeRound({ only: [], statusApi: true, gateway: false })).statusApi;
+      if (myEpoch === epoch && mode === "running") guard("status result", () => acceptStatus(s));
+    } catch (e) {
+      log.warn("status page read threw; ignored", { error: errText(e) });
+    } finally {
+      if (myEpoch === epoch) statusBusy = false;
+    }
+  }
+
+  function acceptStatus(s: StatusApiResult): void {
+    if (s.state === "disabled") return;
+    // An unreadable status page says nothing: keep the last reading (it ages out of rounds on its own).
+    if (s.state === "unknown") return;
+    lastStatus = { s, at: now() };
+    if (s.state === "updating") {
+      if (!maintenance.active) {
+        const message = maintenanceMessage(s);
+        maintenance = { active: true, message };
+        log.warn("BSG maintenance announced", { message });
+        emit({ event: "maintenance", verdict: "maintenance", at: iso(now()), incidentId: incident?.id ?? null, message });
+      }
+    } else if (maintenance.active) {
+      log.info("BSG maintenance over", { state: s.state });
+      maintenance = { active: false, message: null };
+    }
+    publish();
+  }
+
+  // ---- reminders, lifecycle, snapshot -----------------------------------------------------------------------
+
+  function armReminder(): void {
+    const minutes = m.reminderMinutes;
+    if (minutes <= 0 || incident === null) return;
+    arm("reminder", minutes * 60_000, () => {
+      if (mode !== "running" || incident === null || !hys.down) return;
+      const durationMs = Math.max(0, Math.round(now() - incident.start - hys.gapMs));
+      emit({ event: "reminder", verdict: incident.verdict, at: iso(now()), incidentId: incident.id, durationMs, headline: lastDiagnosis?.headline ?? incident.verdict });
+      armReminder();
+    });
+  }
+
+  function startBackgroundTimers(statusNow: boolean): void {
+    arm("liveness", m.livenessIntervalMs, livenessTick);
+    if (config.statusApi !== null) {
+      arm("status", m.statusPollMs, statusTick);
+      if (statusNow) void pollStatus();
+    }
+    if (incident !== null) armReminder();
+  }
+
+  function snapshot(): MonitorSnapshot {
+    return {
+      mode,
+      status,
+      verdict: hys.down ? hys.verdict : lastObserved === null ? null : "ok",
+      since: statusSince === null ? null : iso(statusSince),
+      incidentId: incident?.id ?? null,
+      pausedUntil: mode === "paused" && pausedUntil !== null ? iso(pausedUntil) : null,
+      lastDiagnosis,
+      lastRoundAt: lastDiagnosis === null || base === null ? null : base.round.at,
+      maintenance: { ...maintenance },
+    };
+  }
+
+  function publish(): void {
+    const next: MonitorStatus = hys.down ? "down" : hys.failStreak > 0 ? "problem" : lastObserved === null ? "unknown" : "ok";
+    if (next !== status || statusSince === null) {
+      status = next;
+      statusSince = now();
+    }
+    if (!deps.onStateChange) return;
+    const s = snapshot();
+    const key = JSON.stringify({ ...s, lastDiagnosis: s.lastDiagnosis?.verdict ?? null });
+    if (key === lastPublished) return;
+    lastPublished = key;
+    try {
+      deps.onStateChange(s);
+    } catch (e) {
+      log.error("state listener failed", { error: errText(e) });
+    }
+  }
+
+  function resume(): void {
+    if (mode !== "paused") return;
+    disarm("resume");
+    const t = now();
+    mode = "running";
+    pausedUntil = null;
+    lastAwakeAt = t;
+    // What happened while paused is unknown: counters restart and the paused time is no outage time.
+    feed({ healthy: true, verdict: "ok", at: t, discard: true, gapMs: Math.max(0, t - pausedAt) }, null);
+    lastSig = signature() ?? lastSig;
+    nextFullAt = t;
+    log.info("monitor resumed");
+    guard("resume", () => {
+      startBackgroundTimers(true);
+      pump();
+      publish();
+    });
+  }
+
+  return {
+    start() {
+      if (mode !== "stopped") return;
+      guard("incident recovery", () => {
+        for (const inc of deps.incidents.recoverOpen()) log.warn("closed an incident left open by a previous run", { incidentId: inc.id });
+      });
+      mode = "running";
+      hys = initialHysteresis;
+      lastSig = signature();
+      lastAwakeAt = now();
+      settleUntil = -Infinity;
+      nextFullAt = now();
+      log.info("monitor started", { intervalMs: m.intervalMs, livenessIntervalMs: m.livenessIntervalMs });
+      guard("start", () => {
+        startBackgroundTimers(true);
+        pump();
+        publish();
+      });
+    },
+
+    stop() {
+      if (mode === "stopped") return;
+      const t = now();
+      bumpEpoch();
+      disarmAll();
+      if (incident !== null) {
+        const id = incident.id;
+        guard("incident close", () => deps.incidents.close(id, t, "agent stopped", hys.gapMs));
+        incident = null;
+      }
+      hys = initialHysteresis;
+      mode = "stopped";
+      pausedUntil = null;
+      log.info("monitor stopped");
+      publish();
+    },
+
+    async diagnoseNow() {
+      const fed = mode === "running";
+      const c = await launch("manual", { statusApi: config.statusApi !== null }, fed);
+      if (c !== null) return c.diagnosis;
+      return {
+        verdict: "inconclusive",
+        confidence: "low",
+        headline: "The check could not run",
+        meaning: "The agent could not complete a check just now. This says nothing about your connection; try again in a moment.",
+        evidence: [{ kind: "broken-probe", text: "The probe round failed to run (see the agent log)." }],
+        advice: [],
+      };
+    },
+
+    pause(ms) {
+      if (mode === "stopped") return;
+      const t = now();
+      if (mode === "running") pausedAt = t;
+      bumpEpoch();
+      disarmAll();
+      mode = "paused";
+      pausedUntil = t + Math.max(0, ms);
+      arm("resume", Math.max(0, ms), resume);
+      log.info("monitor paused", { ms });
+      publish();
+    },
+
+    resume,
+
+    state: snapshot,
+
+    triggerImmediate(reason, evidence) {
+      const t = now();
+      for (const e of evidence ?? []) gameEvidence.push({ e, at: t });
+      if (mode !== "running") return;
+      log.info("immediate round requested", { reason });
+      // During a confirmation the re-probes are already running; they pick the evidence up.
+      if (episode !== null) return;
+      guard("trigger", () => requestRound(reason));
+    },
+  };
+}
