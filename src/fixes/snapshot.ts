@@ -7,10 +7,11 @@ import { z } from "zod";
 const adapterSchema = z.looseObject({
   name: z.string().optional(),
   interfaceIndex: z.number().optional(),
-  /** "wifi" | "ethernet" | "virtual" (script vocabulary; compared case-insensitively). */
+  /** "Wi-Fi" | "Ethernet" | … as Get-AgentNetworkSnapshot reports it (compared case-insensitively). */
   type: z.string().optional(),
   status: z.string().optional(),
   isVpn: z.boolean().optional(),
+  isVirtual: z.boolean().optional(),
   isDefaultRoute: z.boolean().optional(),
   linkSpeedMbps: z.number().nullable().optional(),
   wifiSignalPercent: z.number().nullable().optional(),
@@ -21,7 +22,6 @@ const adapterSchema = z.looseObject({
 
 export const networkSnapshotSchema = z.looseObject({
   adapters: z.array(adapterSchema).default([]),
-  defaultGateway: z.string().nullable().optional(),
 });
 export type NetworkSnapshot = z.infer<typeof networkSnapshotSchema>;
 export type SnapshotAdapter = NetworkSnapshot["adapters"][number];
@@ -35,6 +35,6 @@ export function parseSnapshot(data: unknown): NetworkSnapshot | null {
 /** The adapters carrying traffic: up, not virtual/VPN; the default-route one first when the script marks it. */
 export function activePhysicalAdapters(s: NetworkSnapshot): SnapshotAdapter[] {
   return s.adapters
-    .filter((a) => (a.status ?? "up").toLowerCase() === "up" && a.isVpn !== true && (a.type ?? "").toLowerCase() !== "virtual")
+    .filter((a) => (a.status ?? "up").toLowerCase() === "up" && a.isVpn !== true && a.isVirtual !== true && (a.type ?? "").toLowerCase() !== "virtual")
     .sort((a, b) => Number(b.isDefaultRoute === true) - Number(a.isDefaultRoute === true));
 }

@@ -1,9 +1,11 @@
-import { z } from "zod";
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
 
-/** Release/renew DHCP on the active physical adapter only, never on VPN or virtual ones (guide step 4). */
-export const renewIp: FixSpec<{ activeAdapterOnly: true }> = {
+/**
+ * Release/renew DHCP on the active physical adapter only (the one holding the best default route), never on VPN or
+ * virtual ones (guide step 4). Empty params: the script picks the adapter from Windows, never from caller data.
+ */
+export const renewIp: FixSpec<Record<string, never>> = {
   id: "renew-ip",
   title: "Get a fresh IP address from the router",
   guideStep: 4,
@@ -13,6 +15,6 @@ export const renewIp: FixSpec<{ activeAdapterOnly: true }> = {
   rebootNeeded: false,
   appliesTo: ["local-network", "no-internet"],
   script: "Update-AgentDhcpLease.ps1",
-  paramsSchema: paramsObject({ activeAdapterOnly: z.literal(true) }),
-  prepare: async () => ({ ok: true, params: { activeAdapterOnly: true } }),
+  paramsSchema: paramsObject({}),
+  prepare: async () => ({ ok: true, params: {} }),
 };
