@@ -336,6 +336,13 @@ export class PowerShellRunner implements ScriptRunner {
     if (s !== null) await this.disposeSession(s);
   }
 
+  /** Replaces the session after a state-changing run and starts the new one right away, so the next call is warm. */
+  private async recycle(): Promise<void> {
+    await this.dispose();
+    const s = this.startSession();
+    if (s.ok) this.session = s.session;
+  }
+
   private async runNow(req: ScriptRequest): Promise<RunOutcome> {
     const started = Date.now();
     const runId = newRunId(this.opts.now?.() ?? new Date());
@@ -400,7 +407,7 @@ export class PowerShellRunner implements ScriptRunner {
       if (parsed.value.script !== expectedName) return fail("PS_CONTRACT", `Expected the result of ${expectedName}, got one from ${parsed.value.script}`, tails);
       if (parsed.value.whatIf !== (req.whatIf === true)) return fail("PS_CONTRACT", `Expected whatIf=${String(req.whatIf === true)} in the result of ${expectedName}, got ${String(parsed.value.whatIf)}`, tails);
 
-      if (this.opts.recycleAfterChange !== false && !parsed.value.whatIf && parsed.value.mode !== "Read") await this.dispose();
+      if (this.opts.recycleAfterChange !== false && !parsed.value.whatIf && parsed.value.mode !== "Read") await this.recycle();
       this.log.info("script run", { runId, script: req.script, mode: req.mode, whatIf: req.whatIf === true, status: parsed.value.status, durationMs: Date.now() - started, stderrTail: tails.stderrTail });
       return { ok: true, result: parsed.value, runId, ...tails, durationMs: Date.now() - started };
     } catch (e) {
