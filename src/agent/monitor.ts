@@ -25,6 +25,7 @@
  *   discards what is in flight, resets the counters, re-probes at once and ignores unhealthy results for
  *   {@link RESUME_SETTLE_MS}; gap time inside an open incident is not counted in its duration.
  */
+import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
 import type { ResolvedConfig } from "../config/schema.js";
 import { initialHysteresis, isConfirming, remainingToConfirm, stepHysteresis, type Observation, type Thresholds, type Transition } from "../core/hysteresis.js";
 import {
@@ -69,6 +70,29 @@ export const systemClock: MonitorClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * A digest of the machine's network: interface names with their IPv4 addresses, and which interfaces have a
+ * global IPv6 address. IPv6 addresses themselves are left out because Windows rotates temporary (privacy)
+ * addresses daily, which would look like a network change. Wi-Fi roaming, a VPN or a cable change alter it.
+ */
+export function networkSignatureOf(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string {
+  return Object.entries(ifaces)
+    .flatMap(([name, infos]) =>
+      (infos ?? [])
+        .filter((i) => !i.internal)
+        .map((i) => (i.family === "IPv4" ? `${name}=${i.address}` : /^fe80:/i.test(i.address) ? null : `${name}=v6`))
+        .filter((x): x is string => x !== null),
+    )
+    .filter((x, i, all) => all.indexOf(x) === i)
+    .sort()
+    .join(",");
+}
+
+/** {@link networkSignatureOf} for this machine; the production `networkSignature` dependency. */
+export function osNetworkSignature(): string {
+  return networkSignatureOf(networkInterfaces());
+}
 
 type LogFn = (msg: string, fields?: Record<string, unknown>) => void;
 /** Constant messages, variables in fields (a winston child logger fits). */
