@@ -344,7 +344,13 @@ export class FixEngine {
     const baseline = opts.baseline ?? (await this.safeDiagnose());
 
     // 2. Durable "pending" before anything changes.
-    const entry = await this.deps.journal.add(this.newEntry(fix, params, opts, { state: "pending", before: d.before, plan: d.plan }));
+    let entry: JournalEntry;
+    try {
+      entry = await this.deps.journal.add(this.newEntry(fix, params, opts, { state: "pending", before: d.before, plan: d.plan }));
+    } catch (e) {
+      // No durable record, no change: an unjournalled change could never be undone after a crash.
+      return this.report(id, false, { ok: false, code: "FIX_JOURNAL_UNWRITABLE", message: `not applied: the undo journal ${this.deps.journal.path} cannot be written (${(e as Error).message})`, plan: d.plan, note });
+    }
     // 3. The change itself.
     const run = await this.deps.runner.run({ script: fix.script, params, mode: "Apply", elevated: fix.needsAdmin });
     // 4. Durable outcome.

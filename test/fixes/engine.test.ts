@@ -167,6 +167,17 @@ describe("apply", () => {
     expect(e).toMatchObject({ state: "undone", code: "PS_TIMEOUT", undo: { by: "resolve-pending", state: "done" } });
   });
 
+  it("an unwritable journal stops the fix before anything changes", async () => {
+    const s = setup();
+    s.journal.add = async () => {
+      throw new Error("EROFS: read-only file system");
+    };
+    const r = await s.engine.applyFix("switch-dns", { provider: "google" });
+    expect(r).toMatchObject({ ok: false, code: "FIX_JOURNAL_UNWRITABLE" });
+    expect(s.runner.world.dns).toBe("dhcp");
+    expect(s.runner.calls.filter((c) => !c.whatIf)).toEqual([]);
+  });
+
   it("elevation refused is a clean failure, journalled, nothing changed", async () => {
     const s = setup();
     s.runner.failNext.set("Add-AgentFirewallRule.ps1", "ELEVATION_REFUSED");
