@@ -425,6 +425,14 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       log.debug("round gave no usable evidence", { verdict: c.diagnosis.verdict });
       return;
     }
+    // A slow round that started before the pending streak began measured the world before the change: it must
+    // not cancel the suspicion (e.g. a healthy full round still in flight when the liveness connect failed).
+    const streakStart = hys.down ? hys.successSince : hys.failSince;
+    const contradicts = hys.down ? kind === "unhealthy" : kind === "healthy";
+    if (streakStart !== null && contradicts && c.startedAt < streakStart) {
+      log.debug("result older than the pending change; ignored", { verdict: c.diagnosis.verdict });
+      return;
+    }
     lastObserved = c.diagnosis.verdict;
     if (kind === "unhealthy" && c.startedAt < settleUntil) {
       log.info("unhealthy result while the network settles; not counted", { verdict: c.diagnosis.verdict });

@@ -103,6 +103,19 @@ describe("monitor: detection", () => {
     expect(h.world.rounds.some((r) => r.opts.only !== undefined && r.opts.only.length > 0)).toBe(true);
   });
 
+  it("a healthy round still in flight when the drop starts does not cancel the suspicion", async () => {
+    const h = harness();
+    h.world.latencyMs = 1_500;
+    startMonitor(h);
+    await vi.advanceTimersByTimeAsync(15_000); // the second full round has just been launched (healthy world)
+    await vi.advanceTimersByTimeAsync(100);
+    h.world.bsg = "refused";
+    const latency = await until(() => h.events.length > 0, 10_000, 10);
+    expect(kinds(h.events)).toEqual(["down:bsg-unreachable"]);
+    expect(h.logger.lines.some((l) => l.msg === "result older than the pending change; ignored")).toBe(true);
+    expect(latency).toBeLessThanOrEqual(2_000 + 700 + 2 * 1_500);
+  });
+
   it("a single failed liveness connect never alerts", async () => {
     const h = harness();
     startMonitor(h);
