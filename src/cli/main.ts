@@ -5,16 +5,31 @@
  *
  * Exit codes: 0 = verdict ok / command succeeded, 1 = any other verdict / command failed, 2 = usage or config error.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { classify } from "../core/classify.js";
+import { Agent } from "../agent/agent.js";
+import { createIncidentStore, listIncidents } from "../agent/incidents.js";
+import { acquireInstanceLock } from "../agent/lock.js";
+import { createTcpLiveness } from "../agent/liveness.js";
+import { createMonitor, osNetworkSignature, systemClock } from "../agent/monitor.js";
+import { classify, headlineOf } from "../core/classify.js";
+import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { closeLogger, createLogger, type Logger } from "../log.js";
-import { runRound } from "../probes/round.js";
+import { FixEngine } from "../fixes/engine.js";
+import { Journal } from "../fixes/journal.js";
+import { startGameWatch, type GameWatch } from "../game/index.js";
+import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
+import { createNotifier } from "../ports/notify.js";
+import { PowerShellRunner } from "../ports/powershell.js";
+import { benchmarkResolvers } from "../probes/dns-benchmark.js";
+import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
+import { startTray, type TrayHandle } from "../tray/tray.js";
+import { registerFixCommands } from "./fix-command.js";
 
 export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
 
@@ -60,6 +75,152 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
   return diagnosis.verdict === "ok" ? EXIT.ok : EXIT.problem;
 }
 
+/** Windows' AppUserModelID: toasts carry the app's name (the installer's Start-menu shortcut registers it). */
+const APP_ID = "TarkovConnectionAgent";
+const APP_NAME = "Tarkov Connection Agent";
+
+/** The PowerShell runner and fix engine, shared by `run` and `fix`. */
+function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean) {
+  const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
+  const engine = new FixEngine({
+    runner,
+    journal: Journal.inDataDir(ctx.dataDir),
+    config: ctx.config.fixes,
+    diagnose: () => probe(),
+    benchmarkDns: (resolvers) => benchmarkResolvers(ctx.config, resolvers),
+    raidInProgress,
+    eftInstallDir: ctx.config.game.installDir === "auto" ? null : ctx.config.game.installDir,
+    log: ctx.logger.child({ component: "fixes" }),
+  });
+  return { runner, engine };
+}
+
+/** Opens a folder in the OS file manager; a failure is logged, never thrown. */
+function openFolder(path: string, logger: Logger): void {
+  const [cmd, args] = process.platform === "win32" ? ["explorer.exe", [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
+  try {
+    const child = spawn(cmd, args, { detached: true, stdio: "ignore", windowsHide: false });
+    child.on("error", (e) => logger.warn("could not open folder", { path, error: e.message }));
+    child.unref();
+  } catch (e) {
+    logger.warn("could not open folder", { path, error: (e as Error).message });
+  }
+}
+
+interface RunOptions {
+  headless?: boolean;
+  events?: "json" | "text";
+}
+
+/** `tarkov-agent run`: the always-on agent. Resolves (exit 0) when it is told to stop. */
+async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
+  const { config, dataDir, logger } = ctx;
+  const lock = acquireInstanceLock(dataDir);
+  if (!lock.ok && lock.code === "ALREADY_RUNNING") {
+    process.stderr.write(`${lock.message}\n`);
+    return EXIT.ok;
+  }
+  if (!lock.ok) logger.warn("instance lock unavailable; continuing without it", { message: lock.message });
+  const eventsJson = opts.events === "json";
+  // In --events json mode stdout carries only events; everything for people goes to stderr.
+  const say = (line: string) => (eventsJson ? process.stderr : process.stdout).write(line + "\n");
+
+  let game: GameWatch | null = null;
+  const liveTargets = () => game?.liveHosts.targets() ?? [];
+  const withLive = (): ResolvedConfig => {
+    const known = new Set(config.targets.map((t) => t.id));
+    return { ...config, targets: [...config.targets, ...liveTargets().filter((t) => !known.has(t.id))] };
+  };
+  const probe = (o?: RoundOptions) => runRound(withLive(), o);
+  const raidBusy = () => game?.tailer?.busy ?? false;
+  const { runner, engine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let agent: Agent | null = null;
+  const monitor = createMonitor({
+    config,
+    probeRound: (o) => probe(o),
+    classify,
+    liveness: createTcpLiveness(),
+    clock: systemClock,
+    networkSignature: osNetworkSignature,
+    incidents: createIncidentStore({ dataDir, logger }),
+    logger: logger.child({ component: "monitor" }),
+    onEvent: (e) => agent?.onEvent(e),
+    onStateChange: (st) => agent?.onStateChange(st),
+  });
+  agent = new Agent({
+    dataDir,
+    monitor,
+    notifier: config.notifications.enabled ? createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) }) : null,
+    engine,
+    raidBusy,
+    print: (line) => process.stdout.write(line + "\n"),
+    eventsJson,
+    openFolder: (p) => openFolder(p, logger),
+    logsDir: logsDir(dataDir),
+    quit: () => stop(),
+    logger: logger.child({ component: "agent" }),
+  });
+
+  let tray: TrayHandle | null = null;
+  if (!opts.headless) {
+    tray = await startTray({ installDir: installRoot(), readyTimeoutMs: 8_000, actions: agent.trayActions(), logger: logger.child({ component: "tray" }), initialView: agent.view() });
+    if (tray === null) say("No desktop tray is available here: running headless (events are printed below).");
+    else agent.onView((v) => tray?.update(v));
+  }
+
+  game = await startGameWatch(config.game, {
+    log: logger.child({ component: "game" }),
+    onTrigger: (e) => monitor.triggerImmediate(describeEvent(e), [toEvidence(e)]),
+    onNewHost: (h) => logger.info("game uses a new BSG host; probing it too", { host: h.host }),
+  });
+  void engine.resolvePending().then(
+    (outcomes) => outcomes.forEach((o) => logger.warn("resolved a fix interrupted by a crash", { ...o })),
+    (e: unknown) => logger.error("could not resolve pending fixes", { error: String(e) }),
+  );
+  monitor.start();
+  void agent.start();
+  const raidTimer = setInterval(() => agent?.checkRaidEnded(), 5_000);
+  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
+
+  const onSignal = () => stop();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  await stopped;
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  clearInterval(raidTimer);
+  monitor.stop();
+  game.stop();
+  await tray?.close();
+  await runner.dispose();
+  if (lock.ok) lock.value.release();
+  logger.info("agent stopped");
+  return EXIT.ok;
+}
+
+async function historyCommand(ctx: Context, opts: { json?: boolean; limit?: string }): Promise<number> {
+  const limit = opts.limit === undefined ? 20 : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a whole number of at least 1, found ${JSON.stringify(opts.limit)}`);
+  const incidents = listIncidents({ dataDir: ctx.dataDir, limit, logger: ctx.logger });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ incidents }, null, 2) + "\n");
+    return EXIT.ok;
+  }
+  if (incidents.length === 0) {
+    process.stdout.write("No incidents recorded yet.\n");
+    return EXIT.ok;
+  }
+  for (const i of incidents) {
+    const minutes = i.durationMs === null ? "ongoing" : `${Math.max(1, Math.round(i.durationMs / 60_000))} min`;
+    const cause = i.verdicts.map((v) => headlineOf(v)).join(" → ");
+    process.stdout.write(`${i.start}  ${minutes.padStart(8)}  ${cause}${i.endReason === "agent stopped" ? "  (agent stopped before it ended)" : ""}\n`);
+  }
+  return EXIT.ok;
+}
+
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command();
   program
@@ -91,6 +252,37 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .description("check the connection to BSG once and explain what is wrong (exit 0 = ok, 1 = a problem, 2 = usage/config error)")
     .addOption(new Option("--json", "print the result as JSON (schema in the README)"))
     .action(withContext("diagnose", (ctx, opts) => diagnoseCommand(ctx, opts as { json?: boolean })));
+
+  program
+    .command("run", { isDefault: true })
+    .description("the always-on agent: tray icon, alerts when the connection drops and when it is back (default command)")
+    .option("--headless", "no tray icon; print events instead")
+    .addOption(new Option("--events <format>", "print each confirmed change: json = one JSON object per line (schema in the README)").choices(["json", "text"]))
+    .action(withContext("agent", (ctx, opts) => runAgent(ctx, opts as RunOptions)));
+
+  program
+    .command("history")
+    .description("list past connection incidents (newest first)")
+    .option("--json", "print JSON")
+    .option("--limit <n>", "how many (default 20)")
+    .action(withContext("history", (ctx, opts) => historyCommand(ctx, opts as { json?: boolean; limit?: string })));
+
+  registerFixCommands(program, {
+    run,
+    openSession: async () => {
+      const ctx = buildContext(program.opts<GlobalOptions>(), "fix");
+      const diagnose = async () => classify(await runRound(ctx.config));
+      const { runner, engine } = buildFixEngine(ctx, diagnose, () => false);
+      return {
+        engine,
+        diagnose,
+        close: async () => {
+          await runner.dispose();
+          await closeLogger(ctx.logger);
+        },
+      };
+    },
+  });
 
   return program;
 }
