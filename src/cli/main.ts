@@ -254,7 +254,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action(withContext("diagnose", (ctx, opts) => diagnoseCommand(ctx, opts as { json?: boolean })));
 
   program
-    .command("run", { isDefault: true })
+    .command("run")
     .description("the always-on agent: tray icon, alerts when the connection drops and when it is back (default command)")
     .option("--headless", "no tray icon; print events instead")
     .addOption(new Option("--events <format>", "print each confirmed change: json = one JSON object per line (schema in the README)").choices(["json", "text"]))
@@ -287,13 +287,31 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   return program;
 }
 
+/** Global options that take a value: their value is not a command word. */
+const VALUE_OPTIONS = new Set(["-c", "--config", "--data-dir"]);
+
+/**
+ * `tarkov-agent` alone (or with only global options) runs the agent, as `npm start` does. Commander's own default
+ * command would also swallow typos ("too many arguments for 'run'"), so route only when no command word is given.
+ */
+export function withDefaultCommand(argv: string[]): string[] {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith("-")) return argv;
+    else if (["-h", "--help", "-V", "--version"].includes(a)) return argv;
+  }
+  return [...argv.slice(0, 2), "run", ...args];
+}
+
 async function main(argv: string[]): Promise<void> {
   let pending: Promise<number> | null = null;
   const program = buildProgram((p) => {
     pending = p;
   });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(withDefaultCommand(argv));
     const code = pending === null ? EXIT.ok : await (pending as Promise<number>);
     process.exitCode = code;
   } catch (e) {

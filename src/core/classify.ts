@@ -200,6 +200,8 @@ interface Finding {
   /** Evidence lines specific to the rule that fired, shown first. */
   why: Evidence[];
   extraAdvice?: Advice[];
+  /** Replaces the verdict's standard meaning when this rule knows better. */
+  meaning?: string;
 }
 
 /** The ordered rules. Each returns a finding or null; the first finding wins. */
@@ -233,6 +235,23 @@ function decide(round: RoundResult): Finding {
       verdict: "dns-failure",
       confidence: dnsBroken.length >= 2 || bsgReachable.length === 0 ? "high" : "medium",
       why: dnsBroken.map(describeDns).filter((e): e is Evidence => e !== null),
+    };
+  }
+
+  // 2b. Every name fails on every resolver, public ones included, yet a control reached by IP address answers:
+  //     the internet works and DNS itself is blocked or intercepted on this network (firewall, captive portal).
+  const named = [...bsgUsable, ...ctlUsable].filter((t) => !isIpLiteral(t.host));
+  const everyNameDead = named.length > 0 && named.every((t) => firstFailure(t)?.phase === "dns");
+  const ipControlUp = ctlReachable.filter((t) => isIpLiteral(t.host));
+  if (everyNameDead && ipControlUp.length > 0 && bsgReachable.length === 0) {
+    return {
+      verdict: "dns-failure",
+      confidence: "medium",
+      meaning: "No name can be looked up on this network, not even through public DNS, although the internet answers by IP address. Something blocks or intercepts DNS: a firewall, a security suite or a network sign-in page.",
+      why: [
+        { kind: "dns", text: `No name resolves on any resolver (yours or public), yet ${ipControlUp.map((t) => t.host).join(", ")} answers by IP address: DNS is blocked or intercepted on this network.` },
+        ...bsgFailed.slice(0, 2).map(describeDns).filter((e): e is Evidence => e !== null),
+      ],
     };
   }
 
@@ -278,9 +297,15 @@ function decide(round: RoundResult): Finding {
     };
   }
 
-  // 7. Some BSG targets work, some do not.
-  if (bsgReachable.length > 0) {
-    return { verdict: "bsg-degraded", confidence: bsgFailed.length >= 2 || bsgReachable.length >= 2 ? "high" : "medium", why: bsgFailed.map(describeTarget) };
+  // 7. Some BSG targets work, some do not. A `tcp://` target only sees the connection, so when every failure
+  //    happened past TCP (TLS reset by DPI, HTTP 5xx) its success says nothing against them.
+  const failedPastTcp = bsgFailed.every((t) => {
+    const phase = firstFailure(t)?.phase;
+    return phase === "tls" || phase === "http";
+  });
+  const informative = failedPastTcp ? bsgReachable.filter((t) => t.scheme === "https") : bsgReachable;
+  if (informative.length > 0) {
+    return { verdict: "bsg-degraded", confidence: bsgFailed.length >= 2 || informative.length >= 2 ? "high" : "medium", why: bsgFailed.map(describeTarget) };
   }
 
   // From here every usable BSG target failed.
@@ -345,7 +370,7 @@ export function classify(round: RoundResult): Diagnosis {
     verdict: finding.verdict,
     confidence: finding.confidence,
     headline: HEADLINES[finding.verdict].headline,
-    meaning: HEADLINES[finding.verdict].meaning,
+    meaning: finding.meaning ?? HEADLINES[finding.verdict].meaning,
     evidence: [...finding.why, ...context],
     advice: [...(finding.extraAdvice ?? []), ...ADVICE[finding.verdict]],
   };

@@ -15,12 +15,16 @@ const cases: Array<[string, RoundSpec, VerdictId, "high" | "medium" | "low"]> = 
   ["status unstable, own path fine", { bsg: upBsg, controls: upCtl, status: "unstable" }, "server-outage", "medium"],
   ["all BSG 5xx, controls fine, status green", { bsg: [{ id: "prod", fail: "HTTP_5XX" }, { id: "gw", fail: "HTTP_5XX" }], controls: upCtl }, "server-outage", "high"],
   ["BSG mixes 5xx and timeouts", { bsg: [{ id: "prod", fail: "HTTP_5XX" }, { id: "gw", fail: "TCP_TIMEOUT" }], controls: upCtl }, "server-outage", "medium"],
+  ["all HTTPS BSG targets 5xx; a tcp:// one connecting proves nothing past TCP", { bsg: [{ id: "prod", fail: "HTTP_5XX" }, { id: "gw", fail: "HTTP_5XX" }, { id: "wsn", scheme: "tcp" }], controls: upCtl }, "server-outage", "high"],
+  ["TLS reset on every HTTPS BSG target while a tcp:// one connects (DPI)", { bsg: [{ id: "prod", fail: "TLS_HANDSHAKE" }, { id: "gw", fail: "TLS_HANDSHAKE" }, { id: "wsn", scheme: "tcp" }], controls: upCtl }, "bsg-unreachable", "high"],
+  ["a tcp:// BSG target still counts when others fail at TCP", { bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }, { id: "wsn", scheme: "tcp" }], controls: upCtl }, "bsg-degraded", "medium"],
   ["one BSG target down, others up", { bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }, { id: "gw" }, { id: "launcher" }], controls: upCtl }, "bsg-degraded", "high"],
   ["one BSG target 5xx, other up", { bsg: [{ id: "prod", fail: "HTTP_5XX" }, { id: "gw" }], controls: upCtl }, "bsg-degraded", "medium"],
   ["all BSG time out, controls fine, status green", { bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }, { id: "gw", fail: "TCP_RESET" }], controls: upCtl }, "bsg-unreachable", "high"],
   ["all BSG refused, status unknown", { bsg: [{ id: "prod", fail: "TCP_REFUSED" }, { id: "gw", fail: "TLS_HANDSHAKE" }], controls: upCtl, status: "unknown" }, "bsg-unreachable", "medium"],
   ["system DNS fails BSG names, public answers", { bsg: [{ id: "prod", fail: "DNS_SERVFAIL", publicDnsOk: true }, { id: "gw", fail: "DNS_NXDOMAIN", publicDnsOk: true }], controls: upCtl }, "dns-failure", "high"],
   ["system resolver dead for everything, public answers", { bsg: [{ id: "prod", fail: "DNS_TIMEOUT", publicDnsOk: true }], controls: [{ id: "cf", fail: "DNS_TIMEOUT", publicDnsOk: true }] }, "dns-failure", "high"],
+  ["every name fails on every resolver but an IP-literal control answers (DNS blocked)", { bsg: [{ id: "prod", fail: "DNS_NXDOMAIN" }], controls: [{ id: "cf", fail: "DNS_NXDOMAIN" }, { id: "anycast", host: "1.1.1.1" }] }, "dns-failure", "medium"],
   ["one BSG name broken at system DNS, others fine", { bsg: [{ id: "prod", fail: "DNS_NXDOMAIN", publicDnsOk: true }, { id: "gw" }], controls: upCtl }, "dns-failure", "medium"],
   ["untrusted certificate on BSG", { bsg: [{ id: "prod", fail: "TLS_UNTRUSTED", issuer: "CN=Avast Web Shield Root" }, { id: "gw", fail: "TLS_UNTRUSTED" }], controls: upCtl }, "tls-intercepted", "high"],
   ["wrong-host certificate on one BSG target", { bsg: [{ id: "prod", fail: "TLS_HOSTNAME_MISMATCH" }, { id: "gw", fail: "TCP_TIMEOUT" }], controls: upCtl }, "tls-intercepted", "medium"],
@@ -61,6 +65,11 @@ describe("classify", () => {
     const d = classify(round({ bsg: [{ id: "prod", fail: "DNS_SERVFAIL", publicDnsOk: true }], controls: upCtl }));
     expect(d.advice[0]?.fixId).toBe("switch-dns");
     expect(d.evidence[0]?.text).toMatch(/your DNS: DNS_SERVFAIL; 1\.1\.1\.1: 192\.0\.2\.1/);
+  });
+
+  it("explains blocked DNS in its own words instead of claiming public DNS works", () => {
+    const d = classify(round({ bsg: [{ id: "prod", fail: "DNS_NXDOMAIN" }], controls: [{ id: "anycast", host: "1.1.1.1" }] }));
+    expect(d.meaning).toMatch(/not even through public DNS/);
   });
 
   it("adds clock advice when a certificate looks expired", () => {

@@ -87,7 +87,7 @@ describe("tarkov-agent diagnose (built CLI against a loopback world)", () => {
     expect(r.stdout).toContain("Connections (time per phase, or the failure code):");
     expect(r.stdout).toMatch(/bsg-prod\s+bsg\s+DNS_SERVFAIL/);
     expect(r.stdout).toContain("DNS comparison (your resolver vs public ones):");
-    expect(r.stdout).toMatch(/What to do next:\n  1\. Switch your DNS/);
+    expect(r.stdout).toMatch(/What to do next:\n {2}1\. Switch your DNS/);
     expect(r.stdout).toContain("tarkov-agent fix apply switch-dns");
   });
 
