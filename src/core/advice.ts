@@ -51,7 +51,7 @@ export const ADVICE: Record<VerdictId, Advice[]> = {
   "tls-intercepted": [
     { step: 6, text: "Turn off HTTPS/web scanning in your antivirus for escapefromtarkov.com (or add an exception), then check again." },
     { step: null, text: "On public or hotel Wi-Fi, open a browser and accept the network's sign-in page." },
-    { step: 6, text: "Allow Tarkov and the launcher through the firewall.", fixId: "firewall-allow-eft" },
+    { step: null, text: "Using a proxy or VPN client that inspects traffic? Turn it off for the game and check again." },
   ],
   "no-internet": [
     { step: 3, text: "Restart your router/modem: it answers, but nothing on the internet does. This is not BSG." },

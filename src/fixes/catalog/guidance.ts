@@ -19,7 +19,7 @@ export const restartRouter: GuidanceSpec = {
 export const useCable: GuidanceSpec = {
   id: "use-cable",
   title: "Use a network cable instead of Wi-Fi",
-  guideStep: 3,
+  guideStep: 7,
   text: "Connect the PC to the router with an Ethernet cable; Wi-Fi drops packets that a raid cannot afford.",
   detect: (c) => {
     const active = c.snapshot ? activePhysicalAdapters(c.snapshot)[0] : undefined;
@@ -50,7 +50,7 @@ export const repairGameFiles: GuidanceSpec = {
 export const updateNetworkDriver: GuidanceSpec = {
   id: "update-network-driver",
   title: "Update your network driver",
-  guideStep: 7,
+  guideStep: 10,
   text: "Download the latest driver for your network adapter from the PC or motherboard maker (not Windows Update's generic one).",
   detect: (c) => {
     const active = c.snapshot ? activePhysicalAdapters(c.snapshot)[0] : undefined;

@@ -10,7 +10,7 @@ export const renewIp: FixSpec<Record<string, never>> = {
   title: "Get a fresh IP address from the router",
   guideStep: 4,
   risk: "medium",
-  needsAdmin: false,
+  needsAdmin: true, // ipconfig /release and /renew need an elevated session
   reversible: false,
   rebootNeeded: false,
   appliesTo: ["local-network", "no-internet"],
