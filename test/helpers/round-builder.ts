@@ -17,12 +17,16 @@ export interface TargetSpec {
   broken?: boolean;
   host?: string;
   issuer?: string;
+  /** `tcp://` targets stop after the TCP phase. */
+  scheme?: "https" | "tcp";
 }
 
 export function target(spec: TargetSpec): TargetResult {
   const group = spec.group ?? "bsg";
   const host = spec.host ?? `${spec.id}.example.test`;
-  const phases: Record<PhaseName, PhaseResult> = { dns: ok(), tcp: ok(), tls: ok(), http: ok() };
+  const na: PhaseResult = { status: "skipped", reason: "not applicable to tcp:// targets" };
+  const tcpOnly = spec.scheme === "tcp";
+  const phases: Record<PhaseName, PhaseResult> = { dns: ok(), tcp: ok(), tls: tcpOnly ? na : ok(), http: tcpOnly ? na : ok() };
   if (spec.broken) {
     for (const p of ["dns", "tcp", "tls", "http"] as const) phases[p] = { status: "skipped", reason: "probe broken" };
   } else if (spec.fail) {
@@ -40,8 +44,8 @@ export function target(spec: TargetSpec): TargetResult {
   return {
     id: spec.id,
     group,
-    url: `https://${host}/`,
-    scheme: "https",
+    url: tcpOnly ? `tcp://${host}:443` : `https://${host}/`,
+    scheme: tcpOnly ? "tcp" : "https",
     host,
     port: 443,
     address: systemFailed ? null : "192.0.2.1",
@@ -56,7 +60,7 @@ export function target(spec: TargetSpec): TargetResult {
       },
     ],
     tls: spec.issuer ? { issuer: spec.issuer, subject: `CN=${host}`, verifyError: "SELF_SIGNED_CERT_IN_CHAIN", protocol: "TLSv1.3", validTo: null } : null,
-    httpStatus: spec.fail === "HTTP_5XX" ? 503 : spec.fail === "HTTP_4XX" ? 403 : spec.fail ? null : 200,
+    httpStatus: spec.fail === "HTTP_5XX" ? 503 : spec.fail === "HTTP_4XX" ? 403 : spec.fail || tcpOnly ? null : 200,
     ttfbMs: null,
     broken: spec.broken ? "TypeError: boom" : null,
     durationMs: 100,
