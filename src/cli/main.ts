@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
 import { createIncidentStore, listIncidents } from "../agent/incidents.js";
@@ -55,7 +55,9 @@ function buildContext(opts: GlobalOptions, component: string): Context {
   const configPath = opts.config ?? process.env.TARKOV_AGENT_CONFIG;
   const loaded = loadConfig(configPath);
   if (!loaded.ok) throw new UsageError(loaded.message);
-  const dataDir = opts.dataDir ?? defaultDataDir();
+  // Absolute from here on: the tray moves the process into the install folder (platform-notes §1 gotcha 9), after
+  // which a relative --data-dir would point elsewhere (its log stream then fails to open and takes the agent down).
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
   let logger: Logger;
   try {
     logger = createLogger({ dataDir, console: opts.verbose === true, level: opts.verbose ? "debug" : "info", component });
@@ -64,7 +66,17 @@ function buildContext(opts: GlobalOptions, component: string): Context {
     process.stderr.write(`warning: cannot write logs to ${dataDir}: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
-  return { config: loaded.value, dataDir, logger, version: VERSION };
+  return { config: withAbsolutePaths(loaded.value), dataDir, logger, version: VERSION };
+}
+
+/** File paths in the config, resolved against the folder the command was started from (see buildContext). */
+function withAbsolutePaths(config: ResolvedConfig): ResolvedConfig {
+  const { tls, game } = config;
+  return {
+    ...config,
+    tls: { ...tls, extraCaFile: tls.extraCaFile === null ? null : resolve(tls.extraCaFile) },
+    game: { ...game, installDir: game.installDir === "auto" ? "auto" : resolve(game.installDir), logsDir: game.logsDir === null ? null : resolve(game.logsDir) },
+  };
 }
 
 async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<number> {
