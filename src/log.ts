@@ -52,13 +52,21 @@ export function createLogger(opts: LoggerOptions): Logger {
   }
   if (opts.console) transports.push(new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] }));
   if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));
-  return winston.createLogger({
+  // A log file that cannot be written (disk full, folder deleted, permissions) must never take the agent down.
+  const report = (e: Error) => void process.stderr.write(`tarkov-agent: logging failed: ${e.message}\n`);
+  for (const t of transports) {
+    t.on("error", report);
+    (t as unknown as { logStream?: NodeJS.EventEmitter }).logStream?.on("error", report);
+  }
+  const logger = winston.createLogger({
     level: opts.level ?? "info",
     format: combine(redactFormat(), timestamp(), errors({ stack: true }), json()),
     defaultMeta: { component: opts.component ?? "agent" },
     exitOnError: false,
     transports,
   });
+  logger.on("error", report);
+  return logger;
 }
 
 /**

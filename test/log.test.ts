@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { closeLogger, createLogger } from "../src/log.js";
 import { redactText } from "../src/redact.js";
 
@@ -33,5 +33,21 @@ describe("logger", () => {
     expect(lines.length).toBe(301);
     expect(lines[0]).toMatchObject({ message: "probe", i: 0, path: "%USERPROFILE%\\x", level: "info" });
     expect(typeof lines[0]!.timestamp).toBe("string");
+  });
+});
+
+describe("logger failures", () => {
+  it("survives its log folder disappearing mid-run", async () => {
+    const { rmSync } = await import("node:fs");
+    const dataDir = mkdtempSync(join(tmpdir(), "tca-log-gone-"));
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const logger = createLogger({ dataDir });
+    logger.info("before");
+    rmSync(dataDir, { recursive: true, force: true });
+    for (let i = 0; i < 50; i++) logger.info("after", { i });
+    await closeLogger(logger);
+    // vitest fails the run on any uncaught 'error' event; here the failure is reported once and the process lives.
+    expect(stderr.mock.calls.some(([chunk]) => String(chunk).includes("logging failed: ENOENT"))).toBe(true);
+    stderr.mockRestore();
   });
 });
