@@ -1,0 +1,298 @@
+// The REAL agent, end to end, on a desktop: the built `tarkov-agent run` (no --headless) against the loopback
+// world, on a private Xvfb display + D-Bus session with a StatusNotifierWatcher (the tray host side) and dunst (a
+// notification daemon) watched by dbus-monitor (test/gui/session-driver.sh). Nothing is faked between the agent
+// and the desktop: its systray2 binary registers a StatusNotifierItem whose menu we read with dbusmenu GetLayout
+// and click with dbusmenu Event, as a tray host would, and its toasts go notify-send → D-Bus → dunst, where
+// dbus-monitor records the Notify calls. Expected words come from src/core/alert-text.ts and from a separate
+// `tarkov-agent diagnose --json` of the same world, so the test checks the wiring, not a copy of the wording.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PAUSE_MS } from "../../src/agent/agent.js";
+import { incidentSchema } from "../../src/agent/incidents.js";
+import { dropAlert, recoveryAlert, statusLine, VERDICT_TITLES } from "../../src/core/alert-text.js";
+import type { Diagnosis, VerdictId } from "../../src/core/types.js";
+import { PAUSE_TITLE, RESUME_TITLE } from "../../src/tray/menu.js";
+import { diagnoseJsonSchema } from "../../src/report/diagnose-json.js";
+import { gate, missingLibraries, missingTools, startSession, TOOLS, type Session } from "../gui/session.js";
+import { startWorld, type World } from "../world/index.js";
+import { CLI, runCli } from "./cli-run.js";
+import { clickLabel, menuLayout, notifyCalls, registeredItems, renderedBetween, resolveItem, shownIcon, sniProp, visibleLabels, type NotifyCall, type SniItem } from "./tray-helpers.js";
+
+/** The icons the built agent loads (installRoot()/assets/icons). */
+const ICONS = resolve(import.meta.dirname, "../../assets/icons");
+const TRAY_BIN = join(dirname(createRequire(import.meta.url).resolve("systray2/package.json")), "traybin", "tray_linux_release");
+const APP_NAME = "Tarkov Connection Agent";
+
+const missing = [
+  ...missingTools([TOOLS.xvfbRun, TOOLS.xvfb, TOOLS.xauth, TOOLS.dbusRunSession, TOOLS.dbusMonitor, TOOLS.gdbus, TOOLS.watcher, TOOLS.dunst, TOOLS.notifySend]),
+  ...(process.platform === "linux" ? missingLibraries(TRAY_BIN) : ["a Linux host"]),
+];
+if (existsSync(TRAY_BIN) && (statSync(TRAY_BIN).mode & 0o111) === 0) {
+  missing.push(`the run bit on ${TRAY_BIN} (npm's postinstall: node tools/postinstall.mjs)`);
+}
+const { skip, failure, label } = gate(missing);
+
+/** Fast but still hysteresis-shaped monitoring: 2 failures to alert, 2 successes to recover. */
+const MONITOR = { intervalMs: 2_000, failureThreshold: 2, successThreshold: 2, confirmIntervalMs: 300, livenessIntervalMs: 500 };
+/** A hard drop (connections refused) must be on the tray and in a toast within this. */
+const DETECT_MS = 8_000;
+
+describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${label}`, () => {
+  let session: Session;
+  let world: World;
+  let dir: string;
+  let dataDir: string;
+  let agent: ChildProcess | null = null;
+  let agentExit: Promise<number | null>;
+  let agentOut = "";
+  let item: SniItem;
+  let startedAt: number;
+  let outage: Diagnosis;
+  let droppedAt = 0;
+  let configPath = "";
+  /** The same world with absolute paths, for the CLI commands this test runs from its own cwd. */
+  let cliConfigPath = "";
+  const timings: Record<string, number> = {};
+
+  const layout = () => menuLayout(session, item);
+  const statusOf = async () => String((await layout())[0]?.props.label);
+  const icon = () => shownIcon(session, item, ICONS);
+  const calls = (): NotifyCall[] => notifyCalls(readFileSync(join(session.dir, "monitor.log"), "utf8"));
+  /** Calls recorded after the first `n`, waiting until one matches. */
+  const waitForCall = async (after: number, match: (c: NotifyCall) => boolean, timeout = DETECT_MS): Promise<NotifyCall> => {
+    let found: NotifyCall | undefined;
+    await vi.waitFor(
+      () => {
+        found = calls().slice(after).find(match);
+        expect(found, `Notify calls so far: ${JSON.stringify(calls().map((c) => [c.summary, c.body]))}`).toBeDefined();
+      },
+      { timeout, interval: 100 },
+    );
+    return found!;
+  };
+  /** The status line a view shows for `verdict`, with a "since" somewhere in [from, now]. */
+  const verdictLines = (verdict: VerdictId, from: number) => renderedBetween((at) => statusLine({ verdict, since: at }), from, Date.now());
+  /** The agent's own log (winston JSON lines in <data dir>/logs/*.log). */
+  const agentLog = () => readLogs(join(dataDir, "logs"));
+  const context = () => `\n--- agent output ---\n${agentOut}\n--- agent log (end) ---\n${agentLog().slice(-4_000)}`;
+
+  /** What `tarkov-agent diagnose --json` says about the world right now: the diagnosis the agent should toast. */
+  const diagnoseWorld = async (): Promise<Diagnosis> => {
+    const r = await runCli(["diagnose", "--json", "--config", cliConfigPath, "--data-dir", join(dir, "diagnose-data")]);
+    const json = diagnoseJsonSchema.parse(JSON.parse(r.stdout));
+    return { verdict: json.verdict, confidence: json.confidence, headline: json.headline, meaning: json.meaning, evidence: json.evidence, advice: json.advice };
+  };
+
+  beforeAll(async () => {
+    if (failure) throw new Error(failure);
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    const t0 = performance.now();
+    const [s, w] = await Promise.allSettled([startSession(["sni", "dunst"]), startWorld({ probe: { timeoutMs: 800, deadlineMs: 3_000 } })]);
+    if (s.status === "fulfilled") session = s.value; // assigned even if the other failed, so afterAll ends it
+    if (w.status === "fulfilled") world = w.value;
+    if (s.status === "rejected") throw s.reason;
+    if (w.status === "rejected") throw w.reason;
+    dir = mkdtempSync(join(tmpdir(), "tca-agent-tray-"));
+    dataDir = join(dir, "data");
+    // A game folder with no Logs/ yet: no raid in progress to hold toasts back, and nothing read from $HOME.
+    const noGame = join(dir, "no-game");
+    mkdirSync(noGame);
+    mkdirSync(join(dir, "cli"));
+    cliConfigPath = world.writeConfig(join(dir, "cli"));
+    // Started as a player might from a shell: relative --config, --data-dir and file paths in the config, from its
+    // own working folder. The tray moves the process into the install folder (platform-notes §1 gotcha 9); every
+    // path must still mean what it meant at start.
+    configPath = world.writeConfig(dir, {
+      monitor: MONITOR,
+      game: { installDir: relative(dir, noGame), logsDir: null },
+      tls: { extraCaFile: relative(dir, world.caFile) },
+    });
+
+    const env: NodeJS.ProcessEnv = { ...process.env, ...session.env, NO_AT_BRIDGE: "1", NODE_POWERSHELL: "" };
+    delete env.WAYLAND_DISPLAY;
+    startedAt = Date.now();
+    const child = spawn(process.execPath, [CLI, "run", "--config", relative(dir, configPath), "--data-dir", relative(dir, dataDir)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    agent = child;
+    agentExit = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    child.stdout.on("data", (d: Buffer) => (agentOut += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (agentOut += d.toString()));
+
+    await vi.waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}${context()}`);
+        expect(await registeredItems(session)).toHaveLength(1);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    item = await resolveItem(session, (await registeredItems(session))[0]!);
+    timings.trayShownMs = Math.round(performance.now() - t0);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (agent && agent.exitCode === null && agent.signalCode === null) {
+      agent.kill("SIGTERM"); // the agent we spawned, by its pid
+      const exited = await Promise.race([agentExit.then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+      if (!exited) agent.kill("SIGKILL");
+    }
+    await session?.stop();
+    await world?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    console.info(`agent-tray timings (ms): ${JSON.stringify(timings)}`);
+  });
+
+  it("shows the healthy verdict live in the status line, above the whole menu", async () => {
+    expect(await sniProp(session, item, "Status")).toBe("Active");
+    await vi.waitFor(
+      async () => {
+        expect(verdictLines("ok", startedAt), context()).toContain(await statusOf());
+        expect(await icon()).toBe("ok");
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    timings.firstVerdictMs = Date.now() - startedAt;
+    const nodes = await layout();
+    expect(nodes[0]!.props.enabled).toBe(false); // the status line is information, not a button
+    const labels = visibleLabels(nodes);
+    expect(labels[0]).toMatch(/^Connected to Tarkov since \d\d:\d\d$/);
+    // "Fixes" is a submenu whose title counts what applies; its slots are the fix engine's business.
+    const fixes = labels.findIndex((l) => l.startsWith("Fixes"));
+    expect(fixes).toBe(2);
+    expect(labels.slice(0, 2)).toEqual([labels[0], "Diagnose now"]);
+    expect(labels.slice(labels.indexOf("Auto-fix approved problems"))).toEqual(["Auto-fix approved problems", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
+    expect(calls()).toEqual([]); // healthy start: no toast
+  });
+
+  it("a hard drop turns the status line to the outage verdict and toasts the drop alert once", async () => {
+    const before = calls().length;
+    const t0 = Date.now();
+    droppedAt = t0;
+    await world.setGroup("bsg", "refuse");
+    const expected = diagnoseWorld(); // the same world, diagnosed by the CLI, concurrently with the agent
+    outage = await expected;
+    expect(outage.verdict).toBe("bsg-unreachable");
+
+    await vi.waitFor(
+      async () => {
+        expect(verdictLines(outage.verdict, t0), context()).toContain(await statusOf());
+        expect(await icon()).toBe("down"); // red
+      },
+      { timeout: DETECT_MS, interval: 100 },
+    );
+    timings.statusLineDownMs = Date.now() - t0;
+    const drop = await waitForCall(before, (c) => c.summary === VERDICT_TITLES["bsg-unreachable"]);
+    timings.dropToastMs = Date.now() - t0;
+    expect(dropAlert(outage).title).toBe(VERDICT_TITLES["bsg-unreachable"]);
+    expect({ app: drop.appName, title: drop.summary, body: drop.body, urgency: drop.urgency }).toEqual({ app: APP_NAME, ...dropAlert(outage), urgency: 2 });
+    expect(await sniProp(session, item, "Status")).toBe("Active");
+  });
+
+  it("Diagnose now runs a round and toasts its headline", async () => {
+    const before = calls().length;
+    const t0 = Date.now();
+    await clickLabel(session, item, "Diagnose now");
+    const toast = await waitForCall(before, (c) => c.summary === outage.headline);
+    timings.diagnoseToastMs = Date.now() - t0;
+    expect([toast.appName, toast.body]).toEqual([APP_NAME, outage.advice[0]?.text ?? outage.meaning]);
+  });
+
+  it("Pause shows 'paused until' and offers Resume; Resume brings the outage line and Pause back", async () => {
+    const t0 = Date.now();
+    await clickLabel(session, item, PAUSE_TITLE);
+    const pausedLines = renderedBetween((at) => statusLine({ verdict: null, since: null, pausedUntil: at }), t0 + PAUSE_MS, Date.now() + PAUSE_MS + 5_000);
+    await vi.waitFor(
+      async () => {
+        const labels = visibleLabels(await layout());
+        expect(pausedLines, context()).toContain(labels[0]);
+        expect(labels).toContain(RESUME_TITLE);
+        expect(labels).not.toContain(PAUSE_TITLE);
+        expect(await icon()).toBe("unknown"); // grey: not watching
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+    expect(await statusOf()).toMatch(/^Monitoring paused until \d\d:\d\d$/);
+
+    await clickLabel(session, item, RESUME_TITLE);
+    await vi.waitFor(
+      async () => {
+        const labels = visibleLabels(await layout());
+        expect(verdictLines(outage.verdict, startedAt), context()).toContain(labels[0]);
+        expect(labels).toContain(PAUSE_TITLE);
+        expect(labels).not.toContain(RESUME_TITLE);
+        expect(await icon()).toBe("down"); // the incident is still open
+      },
+      { timeout: DETECT_MS, interval: 100 },
+    );
+    timings.pauseResumeMs = Date.now() - t0;
+  });
+
+  it("BSG back: healthy status line and a 'BSG reachable again after …' toast with the incident's duration", async () => {
+    const before = calls().length;
+    const t0 = Date.now();
+    await world.setGroup("bsg", "up");
+    await vi.waitFor(
+      async () => {
+        expect(verdictLines("ok", t0), context()).toContain(await statusOf());
+        expect(await icon()).toBe("ok"); // green
+      },
+      { timeout: DETECT_MS * 2, interval: 100 },
+    );
+    timings.statusLineUpMs = Date.now() - t0;
+    const back = await waitForCall(before, (c) => c.summary.startsWith("BSG reachable again after "));
+    timings.recoveryToastMs = Date.now() - t0;
+
+    // The duration in the toast is the recorded incident's (history --json reads the same data dir).
+    const history = await runCli(["history", "--json", "--data-dir", dataDir, "--config", cliConfigPath]);
+    const [incident] = (JSON.parse(history.stdout) as { incidents: unknown[] }).incidents.map((i) => incidentSchema.parse(i));
+    expect(incident, history.stdout).toMatchObject({ endReason: "recovered", verdicts: ["bsg-unreachable"] });
+    expect(incident!.durationMs).toBeGreaterThan(0);
+    expect(incident!.durationMs).toBeLessThanOrEqual(Date.now() - droppedAt); // the pause is left out, never added
+    expect({ app: back.appName, title: back.summary, body: back.body, urgency: back.urgency }).toEqual({
+      app: APP_NAME,
+      ...recoveryAlert(incident!.durationMs!, "bsg-unreachable"),
+      urgency: 1,
+    });
+    // One drop toast for the whole incident: neither Diagnose now nor Pause/Resume repeated it.
+    expect(calls().filter((c) => c.summary === VERDICT_TITLES["bsg-unreachable"])).toHaveLength(1);
+  });
+
+  it("Auto-fix approved problems toggles a checkbox that is persisted in the data dir", async () => {
+    const settings = () => (JSON.parse(readFileSync(join(dataDir, "settings.json"), "utf8")) as { autoFix: boolean }).autoFix;
+    await clickLabel(session, item, "Auto-fix approved problems");
+    await vi.waitFor(async () => expect(visibleLabels(await layout())).toContain("Auto-fix approved problems (√)"), { timeout: 5_000, interval: 100 });
+    expect(settings()).toBe(true);
+    await clickLabel(session, item, "Auto-fix approved problems (√)");
+    await vi.waitFor(async () => expect(visibleLabels(await layout())).toContain("Auto-fix approved problems"), { timeout: 5_000, interval: 100 });
+    expect(settings()).toBe(false);
+  });
+
+  it("Quit ends the agent with exit code 0 and its tray item leaves the watcher", async () => {
+    const t0 = Date.now();
+    await clickLabel(session, item, "Quit");
+    const code = await Promise.race([agentExit, new Promise<string>((r) => setTimeout(() => r("still running after 10 s"), 10_000))]);
+    expect(code, context()).toBe(0);
+    timings.quitMs = Date.now() - t0;
+    await vi.waitFor(async () => expect(await registeredItems(session)).toEqual([]), { timeout: 5_000, interval: 100 });
+    expect(agentOut).not.toMatch(/unexpected error/);
+    // Every toast was delivered and nothing went wrong inside the agent along the way.
+    const logLines = agentLog()
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as { level: string; message: string });
+    expect(logLines.filter((l) => l.level === "error" || /notification not delivered/.test(l.message))).toEqual([]);
+    expect(logLines.map((l) => l.message)).toContain("agent stopped");
+  });
+});
+
+/** The `*.log` files of a folder, concatenated; "" when there are none. */
+function readLogs(folder: string): string {
+  if (!existsSync(folder)) return "";
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".log"))
+    .sort()
+    .map((f) => readFileSync(join(folder, f), "utf8"))
+    .join("\n");
+}
