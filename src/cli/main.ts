@@ -284,11 +284,14 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     openSession: async () => {
       const ctx = buildContext(program.opts<GlobalOptions>(), "fix");
       const diagnose = async () => classify(await runRound(ctx.config));
-      const { runner, engine } = buildFixEngine(ctx, diagnose, () => false);
+      // The game log tells whether a raid is running (restart-launcher refuses then); it replays the log tail on attach.
+      const game = await startGameWatch(ctx.config.game, { log: ctx.logger.child({ component: "game" }) });
+      const { runner, engine } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
       return {
         engine,
         diagnose,
         close: async () => {
+          game.stop();
           await runner.dispose();
           await closeLogger(ctx.logger);
         },
