@@ -5,9 +5,10 @@
  * `tarkov-agent fix undo --all` from the uninstaller do not overwrite each other's finished records.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../agent/atomic-write.js";
 import { RESULT_STATUSES } from "./result-schema.js";
 
 /**
@@ -60,35 +61,10 @@ const journalFileSchema = z.object({ version: z.literal(1), entries: z.array(jou
 /** New journal entry id: sortable and unique. */
 export const newEntryId = (now: Date): string => `j-${now.toISOString().replace(/[-:TZ.]/g, "").slice(0, 17)}-${randomBytes(3).toString("hex")}`;
 
-/** Writes `text` to `path` so that a crash leaves either the old or the new file, never half of one. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
-  const fh = await open(tmp, "w");
-  try {
-    await fh.writeFile(text, "utf8");
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  // Make the rename itself durable; Windows cannot open a folder for fsync, which NTFS does not need.
-  try {
-    const d = await open(dir, "r");
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    /* not supported on this platform */
-  }
+/** Writes the journal so that a crash leaves either the old or the new file, never half of one. */
+async function writeJournalFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, text);
 }
 
 /** The journal file. All methods are serialised within the process. */
@@ -173,7 +149,7 @@ export class Journal {
   }
 
   private async write(entries: JournalEntry[]): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify({ version: 1, entries }, null, 1));
+    await writeJournalFile(this.path, JSON.stringify({ version: 1, entries }, null, 1));
     this.cache = entries;
   }
 }
