@@ -222,6 +222,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let maintenance: { active: boolean; message: string | null } = { active: false, message: null };
   // game log
   let gameEvidence: { e: Evidence; at: number }[] = [];
+  /** Reason of a `triggerImmediate` whose round has not been launched yet; the next round logs its result. */
+  let pendingTrigger: string | null = null;
   // snapshot
   let status: MonitorStatus = "unknown";
   let statusSince: number | null = null;
@@ -349,6 +351,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   /** Runs one round; fed results go through the ordered pipeline. Resolves with the diagnosis or null. */
   function launch(kind: RoundKind, opts: ProbeRoundOptions, fed: boolean): Promise<Completed | null> {
     const myEpoch = epoch;
+    const trigger = kind === "manual" ? null : pendingTrigger;
+    if (trigger !== null) pendingTrigger = null;
     const startedAt = now();
     const seq = fed ? seqNext++ : -1;
     if (fed) {
@@ -399,6 +403,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
           });
           if (myEpoch === epoch && (base === null || startedAt >= base.startedAt)) base = { round: merged, startedAt };
           const diagnosis = deps.classify(merged);
+          // A round the game log asked for: say what it found, so the trigger and its evidence can be followed.
+          if (trigger !== null) log.info("diagnosis", { trigger, verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence });
           finish({ seq, startedAt, round: merged, diagnosis });
         } catch (e) {
           log.warn("classify threw; treated as missing evidence", { kind, error: errText(e) });
@@ -782,6 +788,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         incident = null;
       }
       hys = initialHysteresis;
+      pendingTrigger = null;
       mode = "stopped";
       pausedUntil = null;
       log.info("monitor stopped");
@@ -808,6 +815,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       if (mode === "running") pausedAt = t;
       bumpEpoch();
       disarmAll();
+      pendingTrigger = null;
       mode = "paused";
       pausedUntil = t + Math.max(0, ms);
       arm("resume", Math.max(0, ms), resume);
@@ -824,6 +832,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       for (const e of evidence ?? []) gameEvidence.push({ e, at: t });
       if (mode !== "running") return;
       log.info("immediate round requested", { reason });
+      pendingTrigger = reason;
       // During a confirmation the re-probes are already running; they pick the evidence up.
       if (episode !== null) return;
       guard("trigger", () => requestRound(reason));
