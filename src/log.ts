@@ -28,6 +28,12 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
+/** The command's component unless a child logger named its own (winston's defaultMeta would overwrite children). */
+const defaultComponent = winston.format((info, opts: unknown) => {
+  if (info.component === undefined) info.component = (opts as { component?: string }).component ?? "agent";
+  return info;
+});
+
 export function logsDir(dataDir: string): string {
   return join(dataDir, "logs");
 }
@@ -60,8 +66,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   }
   const logger = winston.createLogger({
     level: opts.level ?? "info",
-    format: combine(redactFormat(), timestamp(), errors({ stack: true }), json()),
-    defaultMeta: { component: opts.component ?? "agent" },
+    format: combine(defaultComponent({ component: opts.component ?? "agent" }), redactFormat(), timestamp(), errors({ stack: true }), json()),
     exitOnError: false,
     transports,
   });

@@ -51,3 +51,16 @@ describe("logger failures", () => {
     stderr.mockRestore();
   });
 });
+
+describe("logger components", () => {
+  it("keeps a child logger's component instead of overwriting it with the command's", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tca-log-child-"));
+    const logger = createLogger({ dataDir, component: "agent" });
+    logger.child({ component: "monitor" }).info("round");
+    logger.info("plain");
+    await closeLogger(logger);
+    const file = readdirSync(join(dataDir, "logs")).find((f) => f.endsWith(".log"))!;
+    const lines = readFileSync(join(dataDir, "logs", file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { component: string });
+    expect(lines.map((l) => l.component)).toEqual(["monitor", "agent"]);
+  });
+});
