@@ -157,7 +157,6 @@ export async function probeGateway(gateway: ResolvedConfig["gateway"], opts: { t
     host = gateway.host;
     ports = gateway.ports;
   }
-  const icmp = deps.icmp ? pingOnce(host, deps, opts.signal) : Promise.resolve(null);
   // First accepted-or-refused port wins; the others are cancelled so the round does not wait for their timeouts.
   const stop = new AbortController();
   const signal = AbortSignal.any([opts.signal, stop.signal]);
@@ -174,12 +173,14 @@ export async function probeGateway(gateway: ResolvedConfig["gateway"], opts: { t
     }
   });
   const cutShort = opts.signal.aborted;
-  const icmpResult = await icmp;
   const alive = answers.find((a) => a.verdict === "accepted" || a.verdict === "refused");
   if (alive !== undefined) {
-    return { host, source, state: "alive", via: `tcp:${alive.port}:${alive.verdict}`, ms: alive.ms, message: `gateway ${host} answered on TCP port ${alive.port} (${alive.verdict})`, icmp: icmpResult };
+    // ICMP only adds something when TCP could not show the router is there; spawning ping every round would cost
+    // a process start every 15 s for no information.
+    return { host, source, state: "alive", via: `tcp:${alive.port}:${alive.verdict}`, ms: alive.ms, message: `gateway ${host} answered on TCP port ${alive.port} (${alive.verdict})`, icmp: null };
   }
   const ms = elapsed(t0);
+  const icmpResult = deps.icmp && !cutShort ? await pingOnce(host, deps, opts.signal) : null;
   if (cutShort) {
     return { host, source, state: "unknown", via: null, ms, message: `gateway ${host}: ${abortMessage(opts.signal)}`, icmp: icmpResult };
   }
