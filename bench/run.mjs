@@ -6,7 +6,7 @@
 // Prints a table per issue with p50/p95/medians and the ratio to each goal, and writes every raw sample to
 // bench/results/latest.json; a full run also writes bench/results/<date>-full.json, which is committed as evidence.
 // Targets (goals) live here, never in the timed unit tests.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,9 +45,20 @@ const load = new LoadMonitor();
 load.start(5_000);
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+function git(args) {
+  try {
+    return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", timeout: 10_000 }).trim();
+  } catch {
+    return null;
+  }
+}
+
 const results = {
   kind: quick ? "quick" : "full",
   startedAt: new Date().toISOString(),
+  // The figures belong to the code that was built: HEAD, and whether the tree had other changes.
+  gitHead: git(["rev-parse", "HEAD"]),
+  gitDirty: git(["status", "--porcelain", "--untracked-files=no"]) !== "",
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? null,
@@ -351,6 +362,7 @@ const rows = [
 const out = [
   "",
   `tarkov-connection-agent bench (${results.kind}) — node ${results.node}, ${results.cpus} × ${results.cpuModel}`,
+  `code: ${results.gitHead ?? "?"}${results.gitDirty ? " (+ uncommitted changes)" : ""}`,
   `load average 1-min: start ${results.loadAtStart[0]}, during the run median ${results.loadOverall.median1}, max ${results.loadOverall.max1}`,
   "",
   table(rows, ["issue", "measure", "value", "goal", "", "load (1-min) during"]),
