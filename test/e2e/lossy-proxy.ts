@@ -15,17 +15,7 @@
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
 
-/** Deterministic PRNG in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng as seededRandom } from "../agent/fake-world.js";
 
 export interface LossyProxyOptions {
   /** Where to listen (a 127.x.y.z address nobody else uses) and on which port. */
