@@ -10,16 +10,18 @@
  * - `event`  every confirmed change (down / cause changed / up / maintenance / reminder) with its evidence.
  * - `agent`  monitoring started, stopped, paused, resumed, or lost time to sleep or a network change (so the report
  *            can tell "no data" from "no problem").
- * - `fix`    a fix applied from the agent, with its outcome.  `trace` a path trace taken during an incident.
+ * - `trace`  a path trace taken during an incident.
+ * Fixes are not repeated here: the fix journal (journal.json) already records each change with its outcome, and the
+ * report reads it from there.
  *
  * Size bound (enforced): one day's file stops taking samples (`round`, `live`) at {@link DAY_CAP_BYTES}, and says
- * so once with a `cap` record; rare records (events, fixes, traces, lifecycle) still go in. Files older than
+ * so once with a `cap` record; rare records (events, traces, lifecycle) still go in. Files older than
  * {@link KEEP_DAYS} days are deleted, and the oldest days also go while the folder exceeds {@link TOTAL_CAP_BYTES}.
  * Why that is enough: at defaults (a round every 15 s, a connect every 2 s, the 9 catalogue targets) a day measures
  * about 6.5 MB (5,760 rounds of ~0.7 kB + 43,200 connects of ~60 B), so a week is ~45 MB and 14 days ~90 MB,
  * well under the 128 MB total; the day cap of 24 MB leaves room for 3× the targets or a 1 s liveness interval.
  *
- * Crash safety, like incidents.jsonl: whole lines are appended; events, fixes, traces and lifecycle records are
+ * Crash safety, like incidents.jsonl: whole lines are appended; events, traces and lifecycle records are
  * fsynced, samples are not (a process kill loses nothing the OS already has; a power cut can lose the last seconds
  * of samples). A torn last line (crash or full disk mid-write) is skipped by the reader, and the next write starts on
  * a fresh line, so it costs that one record, never the file. Nothing here throws into the monitor.
@@ -66,7 +68,15 @@ export interface TargetSample {
 
 export type HistoryRecord =
   | { t: number; k: "round"; kind: RoundKind; d: number; v: VerdictId; rs: string[]; gw: GatewayState; st: StatusApiState; dl?: 1; tg: TargetSample[] }
-  | { t: number; k: "live"; tg: string; a: string; ms: number; c?: FailureCode }
+  /**
+   * A round in which every target passed every step (the usual case): only the connect time per target, in the
+   * order of target set `s` (a `set` record earlier in the same file). Readers get it expanded into a `round`.
+   */
+  | { t: number; k: "ok"; kind: RoundKind; d: number; v: VerdictId; rs: string[]; gw: GatewayState; st: StatusApiState; s: number; ms: (number | null)[] }
+  /** The targets (and BSG addresses) that `ok` rounds refer to; written when they change and at the top of each file. */
+  | { t: number; k: "set"; id: number; tg: { id: string; g: "b" | "c"; p: PhaseName; h?: string; a?: string }[] }
+  /** A liveness connect to the address the last round resolved for target `tg`. */
+  | { t: number; k: "live"; tg: string; ms: number; c?: FailureCode }
   | {
       t: number;
       k: "event";
@@ -81,7 +91,6 @@ export type HistoryRecord =
       ev?: Evidence[];
     }
   | { t: number; k: "agent"; op: "start" | "stop" | "pause" | "resume" | "gap"; reason?: string; gap?: number }
-  | { t: number; k: "fix"; id: string; ok: boolean; status: string; inc: string | null; msg: string; by: string }
   | { t: number; k: "trace"; inc: string | null; target: string; why: string; tool: string | null; ok: boolean; msg: string; hops: TraceHopRecord[] }
   | { t: number; k: "cap"; bytes: number };
 
@@ -127,6 +136,11 @@ export function targetSample(t: TargetResult, resolvers: string[]): TargetSample
   return s;
 }
 
+/** True when every target of the round passed every step it has and the probe was not cut short. */
+function allPassed(r: Extract<HistoryRecord, { k: "round" }>): boolean {
+  return r.dl === undefined && r.tg.every((t) => t.c === undefined && t.r === undefined && t.x === undefined);
+}
+
 /** The compact form of a measured round. */
 export function roundRecord(kind: RoundKind, startedAt: number, round: RoundResult, verdict: VerdictId): HistoryRecord {
   const rs = [...new Set(round.targets.flatMap((t) => t.dns.map((d) => d.resolver)))];
@@ -159,9 +173,8 @@ export interface EvidenceHistoryOptions {
   keepDays?: number;
 }
 
-/** The writer: the monitor's {@link MonitorHistory} plus the agent's fix and trace records. */
+/** The writer: the monitor's {@link MonitorHistory} plus the agent's path traces. */
 export interface EvidenceHistory extends MonitorHistory {
-  fix(r: { id: string; ok: boolean; status: string; incidentId: string | null; message: string; approvedBy: string }, at?: number): void;
   trace(r: Omit<Extract<HistoryRecord, { k: "trace" }>, "t" | "k">, at?: number): void;
   /** Writes any record (tests, tools). */
   append(r: HistoryRecord): void;
@@ -187,6 +200,8 @@ export function createEvidenceHistory(opts: EvidenceHistoryOptions): EvidenceHis
   let needNewline = false;
   let failingUntil = 0;
   let warned = false;
+  /** Target set of the current file: its id and the key it was written under. */
+  let set: { id: number; key: string } | null = null;
 
   const warn = (msg: string, e: unknown) => {
     if (warned) return;
@@ -212,6 +227,7 @@ export function createEvidenceHistory(opts: EvidenceHistoryOptions): EvidenceHis
     size = fstatSync(fd).size;
     day = d;
     capped = false;
+    set = null; // every file carries its own set records, so one file reads on its own
     needNewline = false;
     if (size > 0) {
       const last = Buffer.alloc(1);
@@ -258,7 +274,7 @@ export function createEvidenceHistory(opts: EvidenceHistoryOptions): EvidenceHis
       const d = dayOf(r.t);
       // Late samples from before midnight go to the current file rather than reopening yesterday's.
       if (fd === null || (day !== null && d > day)) openDay(d);
-      const isSample = r.k === "round" || r.k === "live";
+      const isSample = r.k === "round" || r.k === "live" || r.k === "ok" || r.k === "set";
       if (isSample && capped) return;
       let line = JSON.stringify(r) + "\n";
       if (isSample && size + line.length > dayCap) {
@@ -279,13 +295,31 @@ export function createEvidenceHistory(opts: EvidenceHistoryOptions): EvidenceHis
     }
   }
 
+  /** A round, compacted to an `ok` record (plus a `set` when the targets changed) when everything passed. */
+  function writeRound(full: HistoryRecord): void {
+    if (full.k !== "round" || !allPassed(full)) return write(full, false);
+    const startedAt = full.t;
+    const tg = full.tg.map((x) => ({ id: x.id, g: x.g, p: x.p, ...(x.h ? { h: x.h } : {}), ...(x.a ? { a: x.a } : {}) }));
+    const key = JSON.stringify(tg);
+    const rotates = fd === null || (day !== null && dayOf(startedAt) > day);
+    if (rotates || set === null || set.key !== key) {
+      const id = rotates || set === null ? 1 : set.id + 1;
+      // Written first, so the set lands in the file (opened or rotated to here) that its rounds go to.
+      write({ t: startedAt, k: "set", id, tg }, false);
+      if (fd === null || capped) return;
+      set = { id, key };
+    }
+    const { tg: _tg, ...head } = full;
+    write({ ...head, k: "ok", s: set.id, ms: full.tg.map((x) => x.ms[1] ?? null) }, false);
+  }
+
   const iso = (s: string): number => Date.parse(s);
   return {
     round(kind, startedAt, round, verdict) {
-      write(roundRecord(kind, startedAt, round, verdict), false);
+      writeRound(roundRecord(kind, startedAt, round, verdict));
     },
     liveness(target: LivenessTarget, res: LivenessResult, startedAt: number) {
-      write({ t: startedAt, k: "live", tg: target.targetId, a: `${target.address}:${target.port}`, ms: Math.round(res.ms), ...(res.ok ? {} : { c: res.code }) }, false);
+      write({ t: startedAt, k: "live", tg: target.targetId, ms: Math.round(res.ms), ...(res.ok ? {} : { c: res.code }) }, false);
     },
     event(e: AgentEvent, d: Diagnosis | null) {
       const base = { t: iso(e.at), k: "event" as const, e: e.event, v: e.verdict, inc: e.incidentId };
@@ -310,14 +344,12 @@ export function createEvidenceHistory(opts: EvidenceHistoryOptions): EvidenceHis
     lifecycle(op, at, detail) {
       write({ t: at, k: "agent", op, ...(detail?.reason ? { reason: detail.reason } : {}), ...(detail?.gapMs !== undefined ? { gap: Math.round(detail.gapMs) } : {}) }, true);
     },
-    fix(r, at = now()) {
-      write({ t: at, k: "fix", id: r.id, ok: r.ok, status: r.status, inc: r.incidentId, msg: clip(r.message), by: r.approvedBy }, true);
-    },
     trace(r, at = now()) {
       write({ t: at, k: "trace", ...r, msg: clip(r.msg) }, true);
     },
     append(r) {
-      write(r, r.k !== "round" && r.k !== "live");
+      if (r.k === "round") return writeRound(r);
+      write(r, r.k !== "live" && r.k !== "ok" && r.k !== "set");
     },
     close: closeFd,
   };
@@ -357,6 +389,7 @@ export async function readHistory(dataDir: string, from: number, to: number, vis
   for (const d of days) {
     const name = fileForDay(d);
     stats.files.push(name);
+    const sets = new Map<number, Extract<HistoryRecord, { k: "set" }>["tg"]>();
     await readFileLines(join(dir, name), (line) => {
       if (line === "") return;
       let r: HistoryRecord;
@@ -371,7 +404,22 @@ export async function readHistory(dataDir: string, from: number, to: number, vis
         return;
       }
       if (r.k === "cap" && !stats.cappedDays.includes(d)) stats.cappedDays.push(d);
+      if (r.k === "set") {
+        sets.set(r.id, r.tg);
+        return;
+      }
       if (r.t < from || r.t >= to) return;
+      if (r.k === "ok") {
+        const tg = sets.get(r.s);
+        if (tg === undefined || tg.length !== r.ms.length) {
+          stats.skippedLines++; // its set was lost (torn line, hand edit)
+          return;
+        }
+        const { s: _s, ms, ...head } = r;
+        stats.records++;
+        visit({ ...head, k: "round", tg: tg.map((x, i) => ({ ...x, ms: [null, ms[i] ?? null, null, null] })) });
+        return;
+      }
       stats.records++;
       visit(r);
     }).catch(() => {

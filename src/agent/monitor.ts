@@ -290,8 +290,9 @@ export function createMonitor(deps: MonitorDeps): Monitor {
           });
           if (myEpoch === epoch && (base === null || startedAt >= base.startedAt)) base = { round: merged, startedAt };
           const diagnosis = deps.classify(merged);
-          // What was measured, as measured (not merged with older results), with the verdict it led to.
-          told("round", (h) => h.round(kind, startedAt, fresh, diagnosis.verdict));
+          // What was measured, as measured (not merged with older results), with the status reading and the verdict
+          // it was judged with.
+          told("round", (h) => h.round(kind, startedAt, { ...fresh, statusApi: merged.statusApi }, diagnosis.verdict));
           // A round the game log asked for: say what it found, so the trigger and its evidence can be followed.
           if (trigger !== null) log.info("diagnosis", { trigger, verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence });
           finish({ seq, startedAt, round: merged, diagnosis });
