@@ -64,7 +64,8 @@ const ERROR_KINDS = new Set<GameLogEvent["kind"]>(["backend-error", "server-side
 export async function newestSessions(logsDir: string, sessions: number): Promise<string[]> {
   const entries = await readdir(logsDir, { withFileTypes: true });
   return entries
-    .filter((e) => e.isDirectory() && sessionFolderTime(e.name) !== null)
+    // Symbolic links and junctions too (players move logs to other drives); a broken one is reported when read.
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && sessionFolderTime(e.name) !== null)
     .map((e) => e.name)
     .sort((a, b) => sessionFolderTime(b)! - sessionFolderTime(a)! || b.localeCompare(a))
     .slice(0, sessions);
