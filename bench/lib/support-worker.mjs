@@ -1,5 +1,6 @@
 // Child process for bench/support.mjs: one measurement per process, so peak RSS (VmHWM) is this work's alone.
 import { readFileSync, statSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { createEvidenceHistory } from "../../dist/agent/evidence-history.js";
 import { buildEvidenceReport } from "../../dist/report/evidence-report.js";
 import { makeSupportBundle } from "../../dist/support/support-bundle.js";
