@@ -4,7 +4,7 @@
  * ones), and nothing it calls may take it down: every sink is guarded.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import {
   dropAlert,
   iconForVerdict,
@@ -55,6 +55,10 @@ export interface AgentDeps {
   quit(): void;
   logger: AgentLogger;
   now?: () => number;
+  /** Writes a support bundle (tray "Collect support bundle"); without it the logs folder opens instead. */
+  makeBundle?: () => Promise<{ path: string | null }>;
+  /** Shows a file selected in the file manager. */
+  revealFile?: (path: string) => void;
 }
 
 interface Settings {
@@ -241,16 +245,31 @@ export class Agent {
         this.guard("tray update", () => this.viewListener?.(this.view()));
       },
       openLogs: () => this.deps.openFolder(this.deps.logsDir),
-      collectBundle: () => {
-        // Support bundles are their own feature (redacted zip); until then the logs folder is what support needs.
-        this.deps.openFolder(this.deps.logsDir);
-        this.send({ title: "Logs folder opened", body: "Attach the newest agent-*.log and incidents.jsonl to your support ticket." });
-      },
+      collectBundle: () => this.collectBundle(),
       pause: () => this.deps.monitor.pause(PAUSE_MS),
       resume: () => this.deps.monitor.resume(),
       quit: () => this.deps.quit(),
       applyFix: (id: string) => this.applyFromTray(id),
     };
+  }
+
+  /** Tray "Collect support bundle": the redacted zip (Desktop), shown selected in the file manager, and a toast. */
+  async collectBundle(): Promise<void> {
+    const make = this.deps.makeBundle;
+    if (make === undefined) {
+      this.deps.openFolder(this.deps.logsDir);
+      return;
+    }
+    try {
+      const { path } = await make();
+      if (path === null) return;
+      this.deps.revealFile?.(path);
+      this.deps.logger.info("support bundle written", { path });
+      this.send({ title: "Support bundle saved", body: `${basename(path)} is in ${dirname(path)}. Attach it to your BSG support ticket; summary.md inside has the text for BSG and for your ISP.` });
+    } catch (err) {
+      this.deps.logger.error("support bundle failed", { error: String(err) });
+      this.send({ title: "Support bundle failed", body: `It could not be written (${String(err)}). Try "tarkov-agent bundle" in a terminal to see more.` });
+    }
   }
 
   /** First click: dry run and show the plan. Second click within a minute: apply, verified, with rollback. */

@@ -25,8 +25,6 @@
  *   discards what is in flight, resets the counters, re-probes at once and ignores unhealthy results for
  *   {@link RESUME_SETTLE_MS}; gap time inside an open incident is not counted in its duration.
  */
-import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
-import type { ResolvedConfig } from "../config/schema.js";
 import { initialHysteresis, isConfirming, remainingToConfirm, stepHysteresis, type Observation, type Thresholds, type Transition } from "../core/hysteresis.js";
 import {
   confirmAttemptCap,
@@ -35,127 +33,23 @@ import {
   GAME_EVIDENCE_CAP,
   GAME_EVIDENCE_TTL_MS,
   isClockJump,
-  maintenanceMessage,
   mergeRound,
   observationKind,
   RESUME_SETTLE_MS,
   ROUND_WATCHDOG_GRACE_MS,
   STATUS_KICK_MIN_AGE_MS,
-  suspectDelayMs,
   VERDICT_THRESHOLD,
 } from "../core/monitor-policy.js";
-import type { Advice, Diagnosis, Evidence, RoundResult, StatusApiResult, VerdictId } from "../core/types.js";
+import type { Advice, Diagnosis, Evidence, RoundResult, VerdictId } from "../core/types.js";
 import type { AgentEvent } from "./events.js";
-import { newIncidentId as defaultIncidentId, type IncidentStore } from "./incidents.js";
-import type { LivenessProbe, LivenessResult, LivenessTarget } from "./liveness.js";
+import { newIncidentId as defaultIncidentId } from "./incidents.js";
+import { createLivenessScheduler } from "./monitor-liveness.js";
+import { createStatusPoller } from "./monitor-status.js";
+import { createTimers } from "./monitor-timers.js";
+import type { Monitor, MonitorDeps, MonitorMode, MonitorSnapshot, MonitorStatus, ProbeRoundOptions, RoundKind } from "./monitor-types.js";
 
-/** Options the monitor passes to the round runner; a subset of `runRound`'s options. */
-export interface ProbeRoundOptions {
-  /** Only these target ids; `[]` probes no target (status page only). */
-  only?: string[];
-  statusApi?: boolean;
-  gateway?: boolean;
-}
-
-/** Time and timers, injectable so tests can drive them (vitest fake timers) and simulate a sleeping laptop. */
-export interface MonitorClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The real clock. */
-export const systemClock: MonitorClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
-/**
- * A digest of the machine's network: interface names with their IPv4 addresses, and which interfaces have a
- * global IPv6 address. IPv6 addresses themselves are left out because Windows rotates temporary (privacy)
- * addresses daily, which would look like a network change. Wi-Fi roaming, a VPN or a cable change alter it.
- */
-export function networkSignatureOf(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string {
-  return Object.entries(ifaces)
-    .flatMap(([name, infos]) =>
-      (infos ?? [])
-        .filter((i) => !i.internal)
-        .map((i) => (i.family === "IPv4" ? `${name}=${i.address}` : /^fe80:/i.test(i.address) ? null : `${name}=v6`))
-        .filter((x): x is string => x !== null),
-    )
-    .filter((x, i, all) => all.indexOf(x) === i)
-    .sort()
-    .join(",");
-}
-
-/** {@link networkSignatureOf} for this machine; the production `networkSignature` dependency. */
-export function osNetworkSignature(): string {
-  return networkSignatureOf(networkInterfaces());
-}
-
-type LogFn = (msg: string, fields?: Record<string, unknown>) => void;
-/** Constant messages, variables in fields (a winston child logger fits). */
-export interface MonitorLogger {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-}
-
-export interface MonitorDeps {
-  config: ResolvedConfig;
-  /** Runs one round; production: `(o) => runRound(config, o)`. May throw: a thrown round is missing evidence. */
-  probeRound(opts: ProbeRoundOptions): Promise<RoundResult>;
-  classify(round: RoundResult): Diagnosis;
-  liveness: LivenessProbe;
-  clock: MonitorClock;
-  /** Changes when the machine's network changes (e.g. a digest of `os.networkInterfaces()` addresses). */
-  networkSignature(): string;
-  incidents: IncidentStore;
-  /** Confirmed changes (the `--events json` stream, toasts, tray). Never called while paused or stopped. */
-  onEvent(e: AgentEvent): void;
-  /** Optional: called whenever {@link Monitor.state} changes (tray icon, tooltip, status line). */
-  onStateChange?(s: MonitorSnapshot): void;
-  /** Optional status-page reader; default `probeRound({ only: [], statusApi: true, gateway: false }).statusApi`. */
-  pollStatus?(): Promise<StatusApiResult>;
-  logger: MonitorLogger;
-  /** Optional id generator for incidents (tests). */
-  newIncidentId?(at: number): string;
-}
-
-export type MonitorMode = "stopped" | "running" | "paused";
-/** For the tray icon: `problem` = a drop is being confirmed. */
-export type MonitorStatus = "unknown" | "ok" | "problem" | "down";
-
-/** What the tray and `status` show. */
-export interface MonitorSnapshot {
-  mode: MonitorMode;
-  status: MonitorStatus;
-  /** Confirmed verdict: the incident's cause while down, `ok` while up, null before the first result. */
-  verdict: VerdictId | null;
-  /** ISO time `status` last changed. */
-  since: string | null;
-  incidentId: string | null;
-  pausedUntil: string | null;
-  lastDiagnosis: Diagnosis | null;
-  lastRoundAt: string | null;
-  maintenance: { active: boolean; message: string | null };
-}
-
-export interface Monitor {
-  start(): void;
-  /** Stops every timer; an open incident is closed as "agent stopped". */
-  stop(): void;
-  /** A full round now (with the status page); its verdict also feeds the monitor when running. Never rejects. */
-  diagnoseNow(): Promise<Diagnosis>;
-  /** No probes and no events for `ms`; then resumes by itself. */
-  pause(ms: number): void;
-  resume(): void;
-  state(): MonitorSnapshot;
-  /** Something outside the probes (game log) saw trouble: run a round now, with `evidence` attached. */
-  triggerImmediate(reason: string, evidence?: Evidence[]): void;
-}
+export { networkSignatureOf, osNetworkSignature, systemClock, type MonitorClock } from "./monitor-timers.js";
+export type { Monitor, MonitorDeps, MonitorHistory, MonitorLogger, MonitorMode, MonitorSnapshot, MonitorStatus, ProbeRoundOptions, RoundKind } from "./monitor-types.js";
 
 interface Completed {
   seq: number;
@@ -163,8 +57,6 @@ interface Completed {
   round: RoundResult;
   diagnosis: Diagnosis;
 }
-
-type TimerName = "round" | "liveness" | "suspect" | "status" | "resume" | "reminder";
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -179,11 +71,11 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   const m = config.monitor;
   const thresholds: Thresholds = { failureThreshold: m.failureThreshold, successThreshold: m.successThreshold, verdictThreshold: VERDICT_THRESHOLD };
   const controlIds = config.targets.filter((t) => t.group === "control").map((t) => t.id);
-  const bsgIds = config.targets.filter((t) => t.group === "bsg").map((t) => t.id);
   const attemptCap = confirmAttemptCap(m.failureThreshold, m.successThreshold);
   const jumpIntervalMs = m.intervalMs;
   const now = () => clock.now();
   const makeIncidentId = deps.newIncidentId ?? defaultIncidentId;
+  const history = deps.history;
 
   let mode: MonitorMode = "stopped";
   let hys = initialHysteresis;
@@ -209,17 +101,6 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let lastSig: string | null = null;
   /** Last moment a timer or result showed the process awake and on time: the start of a sleep gap. */
   let lastAwakeAt = 0;
-  // liveness
-  const addresses = new Map<string, { address: string; port: number }>();
-  const liveState = new Map<string, "ok" | "fail">();
-  let rr = 0;
-  let liveBusy = false;
-  let typicalConnectMs: number | null = null;
-  // status page
-  let lastStatus: { s: StatusApiResult; at: number } | null = null;
-  let lastStatusPollAt = -Infinity;
-  let statusBusy = false;
-  let maintenance: { active: boolean; message: string | null } = { active: false, message: null };
   // game log
   let gameEvidence: { e: Evidence; at: number }[] = [];
   /** Reason of a `triggerImmediate` whose round has not been launched yet; the next round logs its result. */
@@ -229,8 +110,6 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let statusSince: number | null = null;
   let lastPublished = "";
 
-  const timers = new Map<TimerName, { handle: unknown; due: number }>();
-
   const guard = (what: string, fn: () => void) => {
     try {
       fn();
@@ -239,29 +118,53 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     }
   };
 
-  function disarm(name: TimerName): void {
-    const t = timers.get(name);
-    if (t) clock.clearTimeout(t.handle);
-    timers.delete(name);
-  }
+  const timers = createTimers(clock, guard, (name, due) => name !== "resume" && detectDiscontinuity(due, true));
+  const { arm, disarm, disarmAll } = timers;
+  const running = () => mode === "running";
+  const currentEpoch = () => epoch;
 
-  function disarmAll(): void {
-    for (const name of [...timers.keys()]) disarm(name);
-  }
+  const liveness = createLivenessScheduler({
+    config,
+    clock,
+    log,
+    timers,
+    probe: deps.liveness,
+    history,
+    guard,
+    epoch: currentEpoch,
+    running,
+    confirming: () => episode !== null,
+    down: () => hys.down,
+    settleUntil: () => settleUntil,
+    detectDiscontinuity,
+    requestRound,
+    weakFailure(target, startedAt, code, message) {
+      log.info("liveness connect failed; confirming", { target: target.targetId, code, message });
+      feed({ healthy: false, verdict: "bsg-unreachable", at: startedAt, weak: true }, null);
+      pendingWeak = target.targetId;
+      if (!isConfirming(hys)) requestRound("liveness connect failed");
+      pump();
+      publish();
+    },
+  });
 
-  /** One-shot timer; before its callback runs, a late firing is checked for a sleep/clock jump. */
-  function arm(name: TimerName, ms: number, fn: () => void): void {
-    disarm(name);
-    const due = now() + Math.max(0, ms);
-    const handle = clock.setTimeout(() => {
-      if (timers.get(name)?.handle !== handle) return;
-      timers.delete(name);
-      guard(name, () => {
-        if (name !== "resume" && detectDiscontinuity(due, true)) return;
-        fn();
-      });
-    }, Math.max(0, ms));
-    timers.set(name, { handle, due });
+  const statusPoller = createStatusPoller({
+    config,
+    clock,
+    log,
+    timers,
+    deps,
+    guard,
+    epoch: currentEpoch,
+    running,
+    incidentId: () => incident?.id ?? null,
+    emit: (e) => emit(e, null),
+    publish,
+  });
+
+  /** Tells the evidence history; a failing history never disturbs monitoring. */
+  function told(what: string, fn: (h: NonNullable<MonitorDeps["history"]>) => void): void {
+    if (history) guard(`history ${what}`, () => fn(history));
   }
 
   function signature(): string | null {
@@ -304,19 +207,20 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     seqFeed = seqNext;
     confirmInFlight = 0;
     fullInFlight = 0;
-    liveBusy = false;
-    statusBusy = false;
+    liveness.resetBusy();
+    statusPoller.resetBusy();
     episode = null;
   }
 
   function onDiscontinuity(reason: string, gapMs: number): void {
     log.info("discontinuity: re-probing, gap not counted as outage", { reason, gapMs });
+    told("gap", (h) => h.lifecycle("gap", now(), { reason, gapMs }));
     bumpEpoch();
     disarmAll();
     lastAwakeAt = now();
     feed({ healthy: true, verdict: "ok", at: now(), discard: true, gapMs }, null);
     settleUntil = now() + RESUME_SETTLE_MS;
-    liveState.clear();
+    liveness.clearStates();
     lastSig = signature() ?? lastSig;
     nextFullAt = now();
     startBackgroundTimers(true);
@@ -325,28 +229,11 @@ export function createMonitor(deps: MonitorDeps): Monitor {
 
   // ---- rounds ------------------------------------------------------------------------------------------------
 
-  function freshestStatus(): StatusApiResult | null {
-    if (lastStatus === null || now() - lastStatus.at > 3 * m.statusPollMs) return null;
-    return lastStatus.s;
-  }
-
   function liveGameEvidence(): Evidence[] {
     const t = now();
     gameEvidence = gameEvidence.filter((g) => t - g.at <= GAME_EVIDENCE_TTL_MS).slice(-GAME_EVIDENCE_CAP);
     return gameEvidence.map((g) => g.e);
   }
-
-  function learnFromRound(fresh: RoundResult): void {
-    for (const t of fresh.targets) {
-      if (t.group !== "bsg") continue;
-      if (t.address !== null) addresses.set(t.id, { address: t.address, port: t.port });
-      const tcp = t.phases.tcp.status;
-      if (tcp === "ok") liveState.set(t.id, "ok");
-      else if (tcp === "fail") liveState.set(t.id, "fail");
-    }
-  }
-
-  type RoundKind = "full" | "confirm" | "manual";
 
   /** Runs one round; fed results go through the ordered pipeline. Resolves with the diagnosis or null. */
   function launch(kind: RoundKind, opts: ProbeRoundOptions, fed: boolean): Promise<Completed | null> {
@@ -395,14 +282,17 @@ export function createMonitor(deps: MonitorDeps): Monitor {
           return;
         }
         try {
-          if (myEpoch === epoch) learnFromRound(fresh);
-          if (opts.statusApi && myEpoch === epoch) acceptStatus(fresh.statusApi);
+          if (myEpoch === epoch) liveness.learnFromRound(fresh);
+          if (opts.statusApi && myEpoch === epoch) statusPoller.accept(fresh.statusApi);
           const merged = mergeRound(base?.round ?? null, fresh, {
-            status: opts.statusApi ? fresh.statusApi : freshestStatus(),
+            status: opts.statusApi ? fresh.statusApi : statusPoller.freshest(),
             extraEvidence: liveGameEvidence(),
           });
           if (myEpoch === epoch && (base === null || startedAt >= base.startedAt)) base = { round: merged, startedAt };
           const diagnosis = deps.classify(merged);
+          // What was measured, as measured (not merged with older results), with the status reading and the verdict
+          // it was judged with.
+          told("round", (h) => h.round(kind, startedAt, { ...fresh, statusApi: merged.statusApi }, diagnosis.verdict));
           // A round the game log asked for: say what it found, so the trigger and its evidence can be followed.
           if (trigger !== null) log.info("diagnosis", { trigger, verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence });
           finish({ seq, startedAt, round: merged, diagnosis });
@@ -471,7 +361,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     const confirming = isConfirming(hys);
     if (!wasConfirming && confirming) {
       episode = { attempts: 0, lastLaunchAt: o.weak ? -Infinity : now() };
-      if (!hys.down && now() - lastStatusPollAt > STATUS_KICK_MIN_AGE_MS) void pollStatus();
+      if (!hys.down && now() - statusPoller.lastPollAt() > STATUS_KICK_MIN_AGE_MS) void statusPoller.poll();
     } else if (wasConfirming && !confirming) {
       episode = null;
       nextFullAt = Math.max(nextFullAt, now() + m.intervalMs);
@@ -485,21 +375,21 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       incident = { id, verdict: t.verdict, start: t.since };
       log.warn("connection down", { incidentId: id, verdict: t.verdict });
       guard("incident open", () => deps.incidents.open({ id, start: t.since, verdict: t.verdict, evidence: d.evidence }));
-      emit({ event: "down", verdict: t.verdict, at, incidentId: id, since: iso(t.since), headline: d.headline, advice: firstAdvice(d), confidence: d.confidence });
+      emit({ event: "down", verdict: t.verdict, at, incidentId: id, since: iso(t.since), headline: d.headline, advice: firstAdvice(d), confidence: d.confidence }, d);
       armReminder();
     } else if (t.type === "verdict") {
       const id = incident?.id ?? safeIncidentId(now());
       if (incident) incident.verdict = t.verdict;
       log.warn("cause changed", { incidentId: id, verdict: t.verdict, previous: t.previous });
       guard("incident verdict", () => deps.incidents.addVerdict(id, t.verdict, now()));
-      emit({ event: "verdict", verdict: t.verdict, previousVerdict: t.previous, at, incidentId: id, headline: d.headline, advice: firstAdvice(d), confidence: d.confidence });
+      emit({ event: "verdict", verdict: t.verdict, previousVerdict: t.previous, at, incidentId: id, headline: d.headline, advice: firstAdvice(d), confidence: d.confidence }, d);
     } else {
       const id = incident?.id ?? safeIncidentId(t.incidentStart);
       incident = null;
       disarm("reminder");
       log.info("connection back", { incidentId: id, durationMs: t.durationMs });
       guard("incident close", () => deps.incidents.close(id, t.since, "recovered", t.gapMs));
-      emit({ event: "up", verdict: "ok", previousVerdict: t.previous, at, incidentId: id, durationMs: Math.round(t.durationMs), since: iso(t.since) });
+      emit({ event: "up", verdict: "ok", previousVerdict: t.previous, at, incidentId: id, durationMs: Math.round(t.durationMs), since: iso(t.since) }, d);
     }
   }
 
@@ -511,8 +401,9 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     }
   }
 
-  function emit(e: AgentEvent): void {
+  function emit(e: AgentEvent, d: Diagnosis | null): void {
     if (mode !== "running") return;
+    told("event", (h) => h.event(e, d));
     try {
       deps.onEvent(e);
     } catch (err) {
@@ -564,126 +455,6 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     else arm("round", nextFullAt - t, pump);
   }
 
-  // ---- liveness ----------------------------------------------------------------------------------------------
-
-  function livenessTargets(): LivenessTarget[] {
-    return bsgIds.flatMap((id) => {
-      const a = addresses.get(id);
-      return a === undefined ? [] : [{ targetId: id, address: a.address, port: a.port }];
-    });
-  }
-
-  function livenessTick(): void {
-    arm("liveness", m.livenessIntervalMs, livenessTick);
-    if (mode !== "running" || liveBusy || episode !== null) return;
-    const targets = livenessTargets();
-    if (targets.length === 0) return;
-    const target = targets[rr++ % targets.length]!;
-    const myEpoch = epoch;
-    const startedAt = now();
-    const timeoutMs = config.probe.timeoutMs;
-    let suspected = false;
-    liveBusy = true;
-    arm("suspect", suspectDelayMs(typicalConnectMs), () => {
-      if (myEpoch !== epoch || !liveBusy) return;
-      suspected = true;
-      onLivenessFailure(target, startedAt, "TCP_TIMEOUT", "connect slower than usual");
-    });
-    // The probe promises to settle within its timeout; the race guards against one that does not.
-    let stuck: unknown = null;
-    const check = Promise.race([
-      Promise.resolve().then(() => deps.liveness.check(target, timeoutMs)),
-      new Promise<LivenessResult>((resolve) => {
-        stuck = clock.setTimeout(
-          () => resolve({ ok: false, targetId: target.targetId, ms: timeoutMs, code: "PROBE_BROKEN", message: "liveness check did not settle" }),
-          timeoutMs + 2_000,
-        );
-      }),
-    ]);
-    check
-      .catch((e: unknown): LivenessResult => ({ ok: false, targetId: target.targetId, ms: 0, code: "PROBE_BROKEN", message: errText(e) }))
-      .then((res) => {
-        clock.clearTimeout(stuck);
-        if (myEpoch !== epoch) return;
-        liveBusy = false;
-        disarm("suspect");
-        guard("liveness result", () => {
-          if (mode !== "running") return;
-          if (detectDiscontinuity(startedAt + timeoutMs, false)) return;
-          onLivenessResult(target, res, startedAt, suspected);
-        });
-      })
-      .catch(() => undefined);
-  }
-
-  function onLivenessResult(target: LivenessTarget, res: LivenessResult, startedAt: number, suspected: boolean): void {
-    if (res.ok) {
-      typicalConnectMs = typicalConnectMs === null ? res.ms : 0.8 * typicalConnectMs + 0.2 * res.ms;
-      const prev = liveState.get(target.targetId);
-      liveState.set(target.targetId, "ok");
-      if (hys.down && prev === "fail" && episode === null) requestRound("liveness connect works again");
-      return;
-    }
-    if (res.code === "PROBE_BROKEN") {
-      log.warn("liveness check broken; ignored", { target: target.targetId, error: res.message });
-      return;
-    }
-    if (!suspected) onLivenessFailure(target, startedAt, res.code, res.message);
-  }
-
-  function onLivenessFailure(target: LivenessTarget, startedAt: number, code: string, message: string): void {
-    const prev = liveState.get(target.targetId);
-    liveState.set(target.targetId, "fail");
-    if (hys.down || prev === "fail" || startedAt < settleUntil) return;
-    log.info("liveness connect failed; confirming", { target: target.targetId, code, message });
-    feed({ healthy: false, verdict: "bsg-unreachable", at: startedAt, weak: true }, null);
-    pendingWeak = target.targetId;
-    if (!isConfirming(hys)) requestRound("liveness connect failed");
-    pump();
-    publish();
-  }
-
-  // ---- status page -------------------------------------------------------------------------------------------
-
-  function statusTick(): void {
-    arm("status", m.statusPollMs, statusTick);
-    void pollStatus();
-  }
-
-  async function pollStatus(): Promise<void> {
-    if (config.statusApi === null || mode !== "running" || statusBusy) return;
-    statusBusy = true;
-    const myEpoch = epoch;
-    lastStatusPollAt = now();
-    try {
-      const s = deps.pollStatus ? await deps.pollStatus() : (await deps.probeRound({ only: [], statusApi: true, gateway: false })).statusApi;
-      if (myEpoch === epoch && mode === "running") guard("status result", () => acceptStatus(s));
-    } catch (e) {
-      log.warn("status page read threw; ignored", { error: errText(e) });
-    } finally {
-      if (myEpoch === epoch) statusBusy = false;
-    }
-  }
-
-  function acceptStatus(s: StatusApiResult): void {
-    if (s.state === "disabled") return;
-    // An unreadable status page says nothing: keep the last reading (it ages out of rounds on its own).
-    if (s.state === "unknown") return;
-    lastStatus = { s, at: now() };
-    if (s.state === "updating") {
-      if (!maintenance.active) {
-        const message = maintenanceMessage(s);
-        maintenance = { active: true, message };
-        log.warn("BSG maintenance announced", { message });
-        emit({ event: "maintenance", verdict: "maintenance", at: iso(now()), incidentId: incident?.id ?? null, message });
-      }
-    } else if (maintenance.active) {
-      log.info("BSG maintenance over", { state: s.state });
-      maintenance = { active: false, message: null };
-    }
-    publish();
-  }
-
   // ---- reminders, lifecycle, snapshot -----------------------------------------------------------------------
 
   function armReminder(): void {
@@ -692,16 +463,16 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     arm("reminder", minutes * 60_000, () => {
       if (mode !== "running" || incident === null || !hys.down) return;
       const durationMs = Math.max(0, Math.round(now() - incident.start - hys.gapMs));
-      emit({ event: "reminder", verdict: incident.verdict, at: iso(now()), incidentId: incident.id, durationMs, headline: lastDiagnosis?.headline ?? incident.verdict });
+      emit({ event: "reminder", verdict: incident.verdict, at: iso(now()), incidentId: incident.id, durationMs, headline: lastDiagnosis?.headline ?? incident.verdict }, null);
       armReminder();
     });
   }
 
   function startBackgroundTimers(statusNow: boolean): void {
-    arm("liveness", m.livenessIntervalMs, livenessTick);
+    arm("liveness", m.livenessIntervalMs, liveness.tick);
     if (config.statusApi !== null) {
-      arm("status", m.statusPollMs, statusTick);
-      if (statusNow) void pollStatus();
+      arm("status", m.statusPollMs, statusPoller.tick);
+      if (statusNow) void statusPoller.poll();
     }
     if (incident !== null) armReminder();
   }
@@ -716,7 +487,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       pausedUntil: mode === "paused" && pausedUntil !== null ? iso(pausedUntil) : null,
       lastDiagnosis,
       lastRoundAt: lastDiagnosis === null || base === null ? null : base.round.at,
-      maintenance: { ...maintenance },
+      maintenance: statusPoller.maintenance(),
     };
   }
 
@@ -745,6 +516,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     mode = "running";
     pausedUntil = null;
     lastAwakeAt = t;
+    told("resume", (h) => h.lifecycle("resume", t, { gapMs: Math.max(0, t - pausedAt) }));
     // What happened while paused is unknown: counters restart and the paused time is no outage time.
     feed({ healthy: true, verdict: "ok", at: t, discard: true, gapMs: Math.max(0, t - pausedAt) }, null);
     lastSig = signature() ?? lastSig;
@@ -770,6 +542,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       settleUntil = -Infinity;
       nextFullAt = now();
       log.info("monitor started", { intervalMs: m.intervalMs, livenessIntervalMs: m.livenessIntervalMs });
+      told("start", (h) => h.lifecycle("start", now()));
       guard("start", () => {
         startBackgroundTimers(true);
         pump();
@@ -792,6 +565,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       mode = "stopped";
       pausedUntil = null;
       log.info("monitor stopped");
+      told("stop", (h) => h.lifecycle("stop", t));
       publish();
     },
 
@@ -812,7 +586,10 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     pause(ms) {
       if (mode === "stopped") return;
       const t = now();
-      if (mode === "running") pausedAt = t;
+      if (mode === "running") {
+        pausedAt = t;
+        told("pause", (h) => h.lifecycle("pause", t));
+      }
       bumpEpoch();
       disarmAll();
       pendingTrigger = null;

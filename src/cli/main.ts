@@ -14,6 +14,14 @@ import { createIncidentStore, listIncidents } from "../agent/incidents.js";
 import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
 import { createMonitor, osNetworkSignature, systemClock } from "../agent/monitor.js";
+import { createEvidenceHistory } from "../agent/evidence-history.js";
+import { defaultInstallDeps, findGame } from "../game/install.js";
+import type { AgentEvent } from "../agent/events.js";
+import type { RoundResult } from "../core/types.js";
+import { runPathTrace } from "../support/path-trace-runner.js";
+import { launcherLogsDir, makeSupportBundle, revealFile } from "../support/support-bundle.js";
+import { bundleCommand, bundleCommandSpec, BundleUsageError, type BundleCliOptions } from "./bundle-command.js";
+import { reportCommand, reportCommandSpec, ReportUsageError, type ReportCliOptions } from "./report-command.js";
 import { classify, headlineOf } from "../core/classify.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
@@ -150,16 +158,37 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   let agent: Agent | null = null;
+  const history = createEvidenceHistory({ dataDir, logger: logger.child({ component: "history" }) });
+  let lastRound: RoundResult | null = null;
+  const traced = new Set<string>();
+  /** One path trace per incident, taken while it lasts: to the raid server when the game has one, else a failing BSG host. */
+  const traceDuringIncident = (e: AgentEvent) => {
+    if (e.event !== "down" || e.verdict === "maintenance" || traced.has(e.incidentId)) return;
+    traced.add(e.incidentId);
+    const raid = game?.tailer?.raidState.server ?? null;
+    const failing = lastRound?.targets.find((t) => t.group === "bsg" && t.address !== null && Object.values(t.phases).some((p) => p.status === "fail"));
+    const target = raid ? { ip: raid.ip, why: "the raid server the game was using" } : failing?.address ? { ip: failing.address, why: `a failing BSG server (${failing.host})` } : null;
+    if (target === null) return;
+    void runPathTrace(target.ip).then((r) => history.trace({ inc: e.incidentId, target: r.target, why: target.why, tool: r.tool, ok: r.ok, msg: r.message, hops: r.hops }));
+  };
   const monitor = createMonitor({
     config,
-    probeRound: (o) => probe(o),
+    probeRound: async (o) => {
+      const r = await probe(o);
+      if (o.only === undefined || o.only.length > 0) lastRound = r;
+      return r;
+    },
+    history,
     classify,
     liveness: createTcpLiveness(),
     clock: systemClock,
     networkSignature: osNetworkSignature,
     incidents: createIncidentStore({ dataDir, logger }),
     logger: logger.child({ component: "monitor" }),
-    onEvent: (e) => agent?.onEvent(e),
+    onEvent: (e) => {
+      agent?.onEvent(e);
+      traceDuringIncident(e);
+    },
     onStateChange: (st) => agent?.onStateChange(st),
   });
   agent = new Agent({
@@ -174,6 +203,16 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     logsDir: logsDir(dataDir),
     quit: () => stop(),
     logger: logger.child({ component: "agent" }),
+    makeBundle: () =>
+      makeSupportBundle({
+        dataDir,
+        version: ctx.version,
+        gameLogsDir: game?.location.logsDir ?? null,
+        launcherLogsDir: launcherLogsDir(),
+        currentDiagnosis: async () => monitor.state().lastDiagnosis,
+        runner: process.platform === "win32" ? runner : null,
+      }),
+    revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { path: p, error: e.message })),
   });
 
   let tray: TrayHandle | null = null;
@@ -205,6 +244,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   process.off("SIGTERM", onSignal);
   clearInterval(raidTimer);
   monitor.stop();
+  history.close();
   game.stop();
   await tray?.close();
   await runner.dispose();
@@ -278,6 +318,31 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option("--json", "print JSON")
     .option("--limit <n>", "how many (default 20)")
     .action(withContext("history", (ctx, opts) => historyCommand(ctx, opts as { json?: boolean; limit?: string })));
+
+  const gameLogsDir = async (ctx: Context) => (await findGame(ctx.config.game, defaultInstallDeps(ctx.logger.child({ component: "game" })))).logsDir;
+  const usage = <T>(fn: () => Promise<T>) =>
+    fn().catch((e: unknown) => {
+      throw e instanceof BundleUsageError || e instanceof ReportUsageError ? new UsageError(e.message) : e;
+    });
+  const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
+  bundleCommandSpec(program).action(
+    withContext("bundle", (ctx, opts) =>
+      usage(async () => {
+        const runner = process.platform === "win32" ? buildFixEngine(ctx, async () => classify(await runRound(ctx.config)), () => false).runner : null;
+        try {
+          const deps = { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), launcherLogsDir: launcherLogsDir(), runner, currentDiagnosis: async () => classify(await runRound(ctx.config)) };
+          return await bundleCommand(opts as BundleCliOptions, deps, io);
+        } finally {
+          await runner?.dispose();
+        }
+      }),
+    ),
+  );
+  reportCommandSpec(program).action(
+    withContext("report", (ctx, opts) =>
+      usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger) }, io)),
+    ),
+  );
 
   registerFixCommands(program, {
     run,

@@ -1,0 +1,85 @@
+// The evidence report as a player opens it: written by the built CLI (`tarkov-agent report`) from a data folder the
+// real history writer filled, opened in headless Debian Chromium driven by playwright-core. The chart must render,
+// the incident rows must be in the DOM, and no request may leave the page.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { writeSyntheticHistory } from "./synthetic.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
+const ARTIFACTS = resolve(import.meta.dirname, "../../test-results");
+const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
+if (missing && process.env.CI === "true") throw new Error(`CI must not skip the browser check: missing ${missing}`);
+
+const dir = mkdtempSync(join(tmpdir(), "tca-report-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(missing !== null)(`the evidence report in headless Chromium${missing ? ` (skipped: missing ${missing})` : ""}`, () => {
+  it("renders the chart, lists the incidents, and loads nothing from anywhere", async () => {
+    const dataDir = join(dir, "data");
+    const to = Date.now();
+    const from = to - 24 * 3_600_000;
+    writeSyntheticHistory({
+      dataDir,
+      from,
+      to,
+      dnsFlake: 0.005,
+      off: [{ from: from + 3 * 3_600_000, to: from + 4 * 3_600_000 }],
+      incidents: [
+        { start: from + 14 * 3_600_000, end: from + 14.5 * 3_600_000, verdict: "bsg-unreachable", code: "TCP_TIMEOUT" },
+        { start: from + 20 * 3_600_000, end: from + 20.2 * 3_600_000, verdict: "dns-failure", code: "DNS_TIMEOUT" },
+      ],
+    });
+    const out = join(dir, "report.html");
+    const cli = await new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
+      execFile(process.execPath, [CLI, "report", "--since", "24h", "--out", out, "--data-dir", dataDir], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
+        res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/2 incident\(s\)/);
+    const html = readFileSync(out, "utf8");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)[^"' ]+\.(?:css|js|png|woff)/i);
+
+    const profile = mkdtempSync(join(dir, "chromium-"));
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 900 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await ctx.newPage();
+      const requests: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(`file://${out}`);
+      // The chart: the SVG, its data lines, shaded incidents and the verdict bands.
+      expect(await page.locator("#timeline polyline.bsg").count()).toBeGreaterThan(0);
+      expect(await page.locator("#timeline polyline.control").count()).toBeGreaterThan(0);
+      expect(await page.locator("#timeline rect.incident").count()).toBe(2);
+      expect(await page.locator('#timeline rect.band[data-verdict="bsg-unreachable"]').count()).toBe(1);
+      const box = await page.locator("#timeline").boundingBox();
+      expect(box!.width).toBeGreaterThan(800);
+      expect(box!.height).toBeGreaterThan(250);
+      // The incidents table, local and UTC times, counts behind them.
+      const rows = page.locator("#incidents tr.incident-row");
+      expect(await rows.count()).toBe(2);
+      expect(await rows.nth(0).innerText()).toMatch(/UTC.*30 min.*can't reach Tarkov's servers.*120 of 12\d/s);
+      expect(await page.locator("#isp-letter").innerText()).toMatch(/Could you please check the routing/);
+      expect(await page.locator("#bsg-ticket").innerText()).toMatch(/confirmed these outages/);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const shot = join(ARTIFACTS, "report-chart.png");
+      await page.locator("#timeline").screenshot({ path: shot });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+      await page.screenshot({ path: join(ARTIFACTS, "report-full.png"), fullPage: true });
+      // The only request is the file itself: fonts, images, scripts — nothing leaves the page.
+      expect(requests).toEqual([`file://${out}`]);
+    } finally {
+      await ctx.close();
+    }
+  }, 90_000);
+});
