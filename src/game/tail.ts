@@ -1,6 +1,10 @@
 /**
  * Follows the game's live logs (eft-facts §5.1): the newest `log_*` session folder under the logs folder, and in it
- * the backend, application, network-connection and push-notifications files as they grow. Polling with `stat`
+ * the backend, application, network-connection, push-notifications and (0.16.x) traces files as they grow. The
+ * `output` and `errors` files are not read: `output` repeats every other channel (its lines would count twice) and
+ * the raid's end shows on the channels above (network-connection `Disconnect`, push `UserMatchOver`, application
+ * `CompleteSelectedProfile`, backend `/client/match/local/end`); the end markers that live only there
+ * (`OnGameSessionEnd`, `GameStopped …`) are stack frames or early-1.0 lines that the channels above duplicate. Polling with `stat`
  * (about once a second) instead of fs.watch: it behaves the same on every Windows file system, and when idle it
  * costs a handful of stats per poll. Only new bytes are read; partial lines wait for their newline; truncation,
  * replacement and files that appear later are handled; a new session folder (the game restarted) is switched to.
@@ -19,17 +23,18 @@ import {
   observedHost,
   parseRecords,
   shouldDiagnose,
+  type FileChannel,
   type GameLogEvent,
   type GameLogEventKind,
   type LogRecord,
   type ObservedHost,
-  type RaidPhase,
+  type PhaseChange,
   type RaidState,
   type SessionMode,
 } from "../core/eft-log.js";
 import { silentLogger, type GameLogger } from "./ports.js";
 
-export const TAIL_CHANNELS = ["application", "network-connection", "backend", "push-notifications"] as const;
+export const TAIL_CHANNELS = ["application", "network-connection", "backend", "push-notifications", "traces"] as const;
 export type TailChannel = (typeof TAIL_CHANNELS)[number];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -62,7 +67,7 @@ export function newestSessionFolder(names: readonly string[]): string | null {
   return best;
 }
 
-const FILE_RE = /^(?:.*[ _-])?(backend|application|network-connection|push-notifications|notifications)(?:_(\d+))?\.log$/i;
+const FILE_RE = /^(?:.*[ _-])?(backend|application|network-connection|push-notifications|notifications|traces)(?:_(\d+))?\.log$/i;
 
 /**
  * Channel and rotation index of a log file name, in all observed styles: `<stamp>_<ver> backend_000.log`,
@@ -87,6 +92,7 @@ export function sessionStartEvent(folder: string): GameLogEvent {
     at: `${y}-${p2(mo)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(s)}.000`,
     epochMs: new Date(y, mo - 1, d, h, mi, s).getTime(),
     channel: "session",
+    marker: "new game session",
     folder,
     version: sessionFolderVersion(folder),
   };
@@ -138,8 +144,16 @@ export interface TailerOptions {
   logsDir: string;
   /** Called for every parsed event, in time order within a poll. */
   onEvent: (e: GameLogEvent) => void;
-  /** Called when the raid phase changes (from live events, a new session, or staleness). */
-  onRaidPhase?: (change: { from: RaidPhase; to: RaidPhase; state: RaidState }) => void;
+  /**
+   * Called when the raid phase changes: from live events, a new session, staleness, or (once, at start-up) when the
+   * recent log shows a raid or matching already under way.
+   */
+  onRaidPhase?: (change: PhaseChange & { state: RaidState }) => void;
+  /**
+   * Called once at start-up with the recent raid bookkeeping read to seed the raid state (history, not live
+   * evidence: never a trigger). The game watch takes the raid servers from it.
+   */
+  onHistory?: (events: readonly GameLogEvent[]) => void;
   pollMs?: number;
   /** Re-list folders at least this often even when their mtime did not change (coarse-mtime file systems). */
   rescanMs?: number;
@@ -186,13 +200,17 @@ export interface RecentHistory {
   raid: RaidState;
 }
 
+/** Records from `traces.log` are read for the raid server only, whatever channel their lines name. */
+const fileChannelOf = (c: TailChannel): FileChannel | undefined => (c === "traces" ? "traces" : undefined);
+
 const errCode = (err: unknown): string =>
   err !== null && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : err instanceof Error ? err.message : String(err);
 
 /** Tails the current EFT session's logs and turns them into events. */
 export class GameLogTailer {
-  readonly #o: Required<Omit<TailerOptions, "onRaidPhase" | "log" | "fs" | "now">>;
+  readonly #o: Required<Omit<TailerOptions, "onRaidPhase" | "onHistory" | "log" | "fs" | "now">>;
   readonly #onRaidPhase: TailerOptions["onRaidPhase"];
+  readonly #onHistory: TailerOptions["onHistory"];
   readonly #fs: TailFsPort;
   readonly #log: GameLogger;
   readonly #now: () => number;
@@ -219,6 +237,7 @@ export class GameLogTailer {
       historyBytes: opts.historyBytes ?? 256 * 1024,
     };
     this.#onRaidPhase = opts.onRaidPhase;
+    this.#onHistory = opts.onHistory;
     this.#fs = opts.fs ?? nodeTailFs;
     this.#log = opts.log ?? silentLogger;
     this.#now = opts.now ?? Date.now;
@@ -385,7 +404,10 @@ export class GameLogTailer {
         out.push(...this.#flush(old));
       }
       this.#log.debug("tailing game log", { channel, file: name, offset });
-      s.files.set(channel, { channel, name, path: p, offset, ino, decoder: new StringDecoder("utf8"), partial: "", asm: new RecordAssembler() });
+      // A notification's payload (group invites carry whole inventories) is never read past a UserConfirmed's
+      // first lines: keep little of it.
+      const asm = new RecordAssembler(channel === "push-notifications" ? 40 : 200);
+      s.files.set(channel, { channel, name, path: p, offset, ino, decoder: new StringDecoder("utf8"), partial: "", asm });
     }
     if (!allOk) s.dirMtimeMs = -1; // list again next poll
     if (s.initial && allOk) {
@@ -416,7 +438,7 @@ export class GameLogTailer {
     if (st.size === t.offset) {
       // Quiet since the last poll: the last record is complete.
       const rec = t.asm.flush();
-      if (rec) this.#classifyInto(rec, out);
+      if (rec) this.#classifyInto(rec, t, out);
       return;
     }
     let buf: Buffer;
@@ -432,13 +454,13 @@ export class GameLogTailer {
     t.partial = lines.pop() ?? "";
     for (const line of lines) {
       const rec = t.asm.push(line.endsWith("\r") ? line.slice(0, -1) : line);
-      if (rec) this.#classifyInto(rec, out);
+      if (rec) this.#classifyInto(rec, t, out);
     }
   }
 
-  #classifyInto(rec: LogRecord, out: GameLogEvent[]): void {
+  #classifyInto(rec: LogRecord, t: Tracked, out: GameLogEvent[]): void {
     try {
-      const e = classifyRecord(rec);
+      const e = classifyRecord(rec, fileChannelOf(t.channel));
       if (e) out.push(e);
     } catch (err) {
       // A parser bug on one odd line must not stop the tail.
@@ -450,7 +472,7 @@ export class GameLogTailer {
   #flush(t: Tracked): GameLogEvent[] {
     const out: GameLogEvent[] = [];
     const rec = t.asm.flush();
-    if (rec) this.#classifyInto(rec, out);
+    if (rec) this.#classifyInto(rec, t, out);
     return out;
   }
 
@@ -470,9 +492,9 @@ export class GameLogTailer {
     }
   }
 
-  #applyRaid(change: { from: RaidPhase; to: RaidPhase } | null): void {
-    if (!change) return;
-    this.#log.info("raid phase", { ...change });
+  #applyRaid(change: PhaseChange | null): void {
+    if (!change || this.#halted) return;
+    this.#log.info("raid phase", { ...change, at: new Date(change.at).toISOString() });
     try {
       this.#onRaidPhase?.({ ...change, state: this.#raid.state });
     } catch (err) {
@@ -490,7 +512,7 @@ export class GameLogTailer {
       if (start > 0) text = text.slice(text.indexOf("\n") + 1);
       return parseRecords(text).flatMap((r) => {
         try {
-          return classifyRecord(r) ?? [];
+          return classifyRecord(r, fileChannelOf(t.channel)) ?? [];
         } catch {
           return [];
         }
@@ -501,17 +523,29 @@ export class GameLogTailer {
     }
   }
 
-  /** At start-up: replay the recent raid bookkeeping (not as events) so a raid already running is known. */
+  /**
+   * At start-up: replay the recent raid bookkeeping (not as events) so a raid already running is known, and say so
+   * once (`start-up: <what put it there>`) when it is.
+   */
   async #seedRaidState(s: Session): Promise<void> {
     const evs: GameLogEvent[] = [];
-    for (const ch of ["application", "network-connection"] as const) {
+    for (const ch of ["application", "network-connection", "push-notifications", "traces"] as const) {
       const t = s.files.get(ch);
       if (t) evs.push(...(await this.#historyEvents(t, t.offset)));
     }
     evs.sort((a, b) => a.epochMs - b.epochMs);
-    for (const e of evs) this.#raid.update(e);
+    try {
+      this.#onHistory?.(evs);
+    } catch (err) {
+      this.#warnOnce("listener", "game log listener threw", { error: errCode(err) });
+    }
+    let last: PhaseChange | null = null;
+    for (const e of evs) last = this.#raid.update(e) ?? last;
     this.#raid.expire(this.#now());
-    if (this.#raid.busy) this.#log.info("game already in a raid or matching at start-up", { phase: this.#raid.state.phase });
+    if (this.#raid.busy && last !== null) {
+      this.#log.info("game already in a raid or matching at start-up", { phase: this.#raid.state.phase });
+      this.#applyRaid({ from: "idle", to: this.#raid.state.phase, at: this.#raid.state.since, source: `start-up: ${last.source}` });
+    }
   }
 
   /** Summarises the end of the current session's logs (read on demand, not kept). */

@@ -286,13 +286,15 @@ describe("GameLogTailer", () => {
     );
     writeFileSync(s.file("network-connection"), rec("network-connection", "Connect (address: 9.8.7.6:17001)") + rec("network-connection", "Enter to the 'Connected' state (address: 9.8.7.6:17001)"));
     const changes: string[] = [];
-    const { tailer, events } = makeTailer({ onRaidPhase: (c) => changes.push(`${c.from}->${c.to}`) });
+    const { tailer, events } = makeTailer({ onRaidPhase: (c) => changes.push(`${c.from}->${c.to} ${c.source}`) });
     await settle(tailer);
     expect(events).toEqual([]);
+    // Said once, so scripts (and the toast hold) know a raid is already under way.
+    expect(changes).toEqual(["idle->in-raid start-up: network-connection: Enter to the 'Connected' state"]);
     expect(tailer.raidState).toMatchObject({ phase: "in-raid", server: { ip: "9.8.7.6", port: 17001, location: "Woods", datacenter: "EU-FRA01" } });
     appendFileSync(s.file("network-connection"), rec("network-connection", "Enter to the 'Disconnected' state (address: 9.8.7.6:17001, reason: 0)"));
     await settle(tailer);
-    expect(changes).toEqual(["in-raid->idle"]);
+    expect(changes.slice(1)).toEqual(["in-raid->idle network-connection: Enter to the 'Disconnected' state"]);
     expect(tailer.busy).toBe(false);
   });
 
