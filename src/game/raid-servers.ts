@@ -49,7 +49,9 @@ export class RaidServers {
     );
     if (same) {
       const s = same.server;
-      same.server = { ...s, port: s.port ?? found.port, location: s.location ?? found.location, datacenter: s.datacenter ?? found.datacenter };
+      // A Connect line only confirms the address; the assignment that names the map and data centre is the source.
+      const source = s.source === "network-connection" ? found.source : s.source;
+      same.server = { ...s, port: s.port ?? found.port, location: s.location ?? found.location, datacenter: s.datacenter ?? found.datacenter, source };
       return false;
     }
     this.#entries.push({ server: { at: new Date(e.epochMs).toISOString(), ...found }, epochMs: e.epochMs, logTime: e.at.slice(11, 19) });

@@ -299,7 +299,11 @@ export class GameLogTailer {
     const s = this.#session;
     if (!s) return;
     await this.#checkSessionFiles(s, now, batch);
-    for (const t of s.files.values()) await this.#readNew(t, batch);
+    // In channel order, so the stable sort in #emit puts an assignment before the Connect logged the same ms.
+    for (const ch of TAIL_CHANNELS) {
+      const t = s.files.get(ch);
+      if (t) await this.#readNew(t, batch);
+    }
     this.#emit(batch);
     this.#applyRaid(this.#raid.expire(now));
   }
@@ -479,7 +483,7 @@ export class GameLogTailer {
   #emit(batch: GameLogEvent[]): void {
     if (batch.length === 0) return;
     // Files are read one after another; sort so the raid tracker and listeners see time order (stable: ties keep
-    // the channel order, application before network-connection).
+    // the order of TAIL_CHANNELS, application before network-connection).
     batch.sort((a, b) => a.epochMs - b.epochMs);
     for (const e of batch) {
       if (this.#halted) return;
