@@ -273,6 +273,22 @@ describe("real lines", () => {
     expect(tr.state.phase).toBe("idle");
   });
 
+  it("hostile notifications: only UserConfirmed's own keys are read, and only values that look like them", () => {
+    // A group notification carries raid settings and whole profiles (TarkovTracker's field dictionary lists `ip`,
+    // `location`, `Nickname`, inventories for push-notifications): its payload is never read, whatever it holds.
+    const group = [
+      "2026-09-01 19:28:03.221|1.1.0.1.46911|Info|push-notifications|Got notification | GroupMatchRaidSettings",
+      '{ "type": "groupMatchRaidSettings", "ip": "198.51.100.7", "port": 17009, "location": "Woods", "Nickname": "Teammate" }',
+    ].join("\n");
+    expect(parseEvents(group)).toEqual([]);
+    // A UserConfirmed whose values are not what they should be gives no server (or no map), never the raw text.
+    const hostile = USER_CONFIRMED_DC.replace('"location": "bigmap"', '"location": "<script>alert(1)</script>"');
+    expect(classify(hostile)).toMatchObject({ ip: "203.0.113.44", location: null });
+    expect(classify(USER_CONFIRMED_DC.replace('"ip": "203.0.113.44"', '"ip": "evil.example; rm -rf /"'))).toBeNull();
+    // A name that only looks like ours does not count (`UserMatchOverride`), and nothing past the name is read.
+    expect(parseEvents("2026-09-01 19:51:06.133|1.1.0.1.46911|Info|push-notifications|Got notification | UserMatchOverride")).toEqual([]);
+  });
+
   it("no profile id, account id, group id, token, session id or short id reaches an event or the evidence", () => {
     const all = [...Object.values(TH), ...Object.values(DD), ...Object.values(COMPANION), ...Object.values(MARKER), USER_CONFIRMED_2024, USER_CONFIRMED_DC].join("\n");
     const events = parseEvents(all);
