@@ -28,6 +28,11 @@ describe("names", () => {
     ["2024.11.02_10-00-00_notifications.log", { channel: "push-notifications", index: -1 }],
     ["backend.log", { channel: "backend", index: -1 }],
     ["push-notifications.log", { channel: "push-notifications", index: -1 }],
+    // 0.16.x's umbrella trace (advancedbear/TarkovSpawnNotifier reads `*traces*.log` for the raid server).
+    ["traces.log", { channel: "traces", index: -1 }],
+    [`2025.03.14_21-00-01_0.16.9.0.40087 traces_000.log`, { channel: "traces", index: 0 }],
+    ["traces_all.log", null],
+    [`2025.03.14_21-00-01_${VER} output_000.log`, null],
     [`2025.03.14_21-00-01_${VER} backendCache_000.log`, null],
     [`2025.03.14_21-00-01_${VER} backend_queue_000.log`, null],
     [`2025.03.14_21-00-01_${VER} network-messages_000.log`, null],
