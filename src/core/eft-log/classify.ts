@@ -14,7 +14,13 @@ const num = (s: string | undefined): number | null => {
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
 };
-const field = (text: string, name: string): string | undefined => new RegExp(`\\b${name}:\\s*([^,\\s')]+)`, "i").exec(text)?.[1];
+const FIELD_RES = new Map<string, RegExp>();
+/** `name: value` inside a message, up to the next comma, space, quote or bracket. */
+const field = (text: string, name: string): string | undefined => {
+  let re = FIELD_RES.get(name);
+  if (!re) FIELD_RES.set(name, (re = new RegExp(`\\b${name}:\\s*([^,\\s')]+)`, "i")));
+  return re.exec(text)?.[1];
+};
 
 /** Redacts a free-text reason for evidence: URLs lose ids and queries, tokens and names go, and it stays short. */
 function cleanReason(text: string): string | null {
