@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { GameLogEvent, PhaseChange, RaidPhase } from "../../src/core/eft-log.js";
 import { startGameWatch, type GameWatch } from "../../src/game/index.js";
 import type { InstallDeps } from "../../src/game/install.js";
+import type { GameLogger } from "../../src/game/ports.js";
 import { GameLogTailer } from "../../src/game/tail.js";
 import path from "node:path";
 
@@ -43,6 +44,25 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+/** A logger that records which channel files the tailer has attached (at their end, at start-up). */
+function attachLog(): { log: GameLogger; attached: string[] } {
+  const attached: string[] = [];
+  return {
+    attached,
+    log: {
+      debug: (m, meta) => {
+        if (m === "tailing game log") attached.push(String(meta?.channel));
+      },
+      info() {},
+      warn() {},
+    },
+  };
+}
+
+/** Lines written before a file is attached are history, not live: wait until every channel file is. */
+const attachedAll = (attached: string[], channels: string[]): Promise<void> =>
+  vi.waitFor(() => expect([...attached].sort()).toEqual(expect.arrayContaining(channels)), { timeout: 10_000, interval: 20 });
+
 interface Run {
   tailer: GameLogTailer;
   changes: PhaseChange[];
@@ -54,16 +74,15 @@ interface Run {
 async function run(): Promise<Run> {
   const changes: PhaseChange[] = [];
   const events: GameLogEvent[] = [];
-  const tailer = new GameLogTailer({ logsDir: root, pollMs: 25, rescanMs: 100, onEvent: (e) => events.push(e), onRaidPhase: (c) => changes.push(c) });
+  const { log, attached } = attachLog();
+  const tailer = new GameLogTailer({ logsDir: root, log, pollMs: 25, rescanMs: 100, onEvent: (e) => events.push(e), onRaidPhase: (c) => changes.push(c) });
   tailer.start();
-  await vi.waitFor(() => expect(tailer.session).not.toBeNull(), { timeout: 3_000 });
-  // One more poll cycle so the files found at start-up are attached (at their end).
-  await new Promise((r) => setTimeout(r, 100));
+  await attachedAll(attached, ["application", "backend", "network-connection", "push-notifications"]);
   return {
     tailer,
     changes,
     events,
-    phase: (phase) => vi.waitFor(() => expect(tailer.raidState.phase).toBe(phase), { timeout: 5_000, interval: 20 }),
+    phase: (phase) => vi.waitFor(() => expect(tailer.raidState.phase).toBe(phase), { timeout: 10_000, interval: 20 }),
   };
 }
 
@@ -106,7 +125,7 @@ describe("a whole session through the real tailer", () => {
       write("push-notifications", "Info", "Got notification | UserMatchOver", "{", '  "type": "userMatchOver",', '  "location": "Interchange"', "}");
       write("application", "Info", "PrepareSelectedProfileLocally ProfileId:69193861844e4f097e00ec2d AccountId:12345678");
       write("application", "Info", "CompleteSelectedProfile ProfileId:69193861844e4f097e00ec2d AccountId:12345678");
-      await vi.waitFor(() => expect(r.events.some((e) => e.kind === "menu-return" && e.marker === "CompleteSelectedProfile")).toBe(true), { timeout: 5_000 });
+      await vi.waitFor(() => expect(r.events.some((e) => e.kind === "menu-return" && e.marker === "CompleteSelectedProfile")).toBe(true), { timeout: 10_000 });
       expect(r.changes.map((c) => `${c.from}->${c.to} ${c.source}`)).toEqual([
         "idle->matching application: Matching with group id",
         "matching->in-raid network-connection: Enter to the 'Connected' state",
@@ -181,16 +200,16 @@ describe("the game watch keeps the raid servers", () => {
 
   it("from the application line, the push UserConfirmed and traces.log: address, port, map and data centre only", async () => {
     writeFileSync(file("traces"), "");
-    watch = await startGameWatch({ installDir: "auto", logsDir: root }, { deps: noGame, pollMs: 25, rescanMs: 100 });
-    await vi.waitFor(() => expect(watch?.tailer?.session).not.toBeNull(), { timeout: 3_000 });
-    await new Promise((r) => setTimeout(r, 100));
+    const { log, attached } = attachLog();
+    watch = await startGameWatch({ installDir: "auto", logsDir: root }, { deps: noGame, log, pollMs: 25, rescanMs: 100 });
+    await attachedAll(attached, ["traces", "network-connection", "push-notifications"]);
     // 0.16.x traces.log (the line TarkovSpawnNotifier reads), then a second raid named by the push UserConfirmed.
     write(
       "traces",
       "Debug",
       "TRACE-NetworkGameCreate profileStatus: 'Profileid: 69193861844e4f097e00ec2e, Status: Busy, RaidMode: Online, Ip: 104.200.159.98, Port: 17001, Location: Interchange, Sid: US-DAL03G010_692ee0420a302012001058bd_02.12.25_15-49-06, GameMode: deathmatch, shortId: RTCSZQ'",
     );
-    await vi.waitFor(() => expect(watch!.raidServers()).toHaveLength(1), { timeout: 5_000 });
+    await vi.waitFor(() => expect(watch!.raidServers()).toHaveLength(1), { timeout: 10_000 });
     write("network-connection", "Info", "Connect (address: 104.200.159.98:17001)");
     write(
       "push-notifications",
@@ -209,7 +228,7 @@ describe("the game watch keeps the raid servers", () => {
       '  "shortId": "123A4B"',
       "}",
     );
-    await vi.waitFor(() => expect(watch!.raidServers()).toHaveLength(2), { timeout: 5_000 });
+    await vi.waitFor(() => expect(watch!.raidServers()).toHaveLength(2), { timeout: 10_000 });
     const servers = watch.raidServers();
     expect(servers.map(({ at: _at, ...s }) => s)).toEqual([
       { ip: "203.0.113.44", port: 17003, location: "bigmap", datacenter: "EU-FRA02", source: "push-notifications" },
@@ -231,7 +250,7 @@ describe("the game watch keeps the raid servers", () => {
     write("network-connection", "Info", "Enter to the 'Connected' state (address: 104.200.159.98:17001, syn: False, asc: True)");
     const phases: PhaseChange[] = [];
     watch = await startGameWatch({ installDir: "auto", logsDir: root }, { deps: noGame, pollMs: 25, rescanMs: 100, onRaidPhase: (c) => phases.push(c) });
-    await vi.waitFor(() => expect(watch!.raidServers()).toHaveLength(1), { timeout: 5_000 });
+    await vi.waitFor(() => expect(watch!.raidServers()).toHaveLength(1), { timeout: 10_000 });
     expect(watch.raidServers()[0]).toMatchObject({ ip: "104.200.159.98", port: 17001, location: "Interchange", datacenter: "US-DAL03", source: "application" });
     expect(phases).toEqual([expect.objectContaining({ from: "idle", to: "in-raid", source: "start-up: network-connection: Enter to the 'Connected' state" })]);
   });
