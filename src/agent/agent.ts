@@ -18,13 +18,15 @@ import {
   type AlertText,
   type HeldEvent,
 } from "../core/alert-text.js";
+import type { PhaseChange } from "../core/eft-log.js";
+import { releaseReason, shouldHold, type RaidView } from "../core/raid-hold.js";
 import type { Diagnosis } from "../core/types.js";
 import type { FixEngine } from "../fixes/engine.js";
 import type { NotifyInput, Notifier } from "../ports/notify.js";
 import type { TrayView } from "../tray/menu.js";
 import type { TrayActions } from "../tray/tray.js";
 import { writeFileAtomicSync } from "./atomic-write.js";
-import type { AgentEvent } from "./events.js";
+import { gamePhaseEvent, type AgentEvent } from "./events.js";
 import type { Monitor, MonitorSnapshot } from "./monitor.js";
 
 export const PAUSE_MS = 30 * 60_000;
@@ -45,6 +47,8 @@ export interface AgentDeps {
   engine: FixEngine | null;
   /** True while the game log shows matching or a raid: toasts wait for the raid to end. */
   raidBusy(): boolean;
+  /** The game's phase and when it began (from the game log); gives the hold its bounds. Null: no game awareness. */
+  raidPhase?(): RaidView | null;
   /** Writes one line to stdout (`--events json` or the headless event log). */
   print(line: string): void;
   eventsJson: boolean;
@@ -81,8 +85,8 @@ export function readSettings(dataDir: string): Settings {
 
 export class Agent {
   private settings: Settings;
-  private held: HeldEvent[] = [];
-  private wasBusy = false;
+  /** Toasts waiting for the raid to end, with the agent's time each was held. */
+  private held: Array<{ event: HeldEvent; heldAt: number }> = [];
   private lastMaintenanceAt = 0;
   private pendingConfirm: { fixId: string; until: number } | null = null;
   private fixEntries: TrayView["fixes"] = [];
@@ -162,28 +166,58 @@ export class Agent {
     }
   }
 
+  /** The game as the hold sees it. Without a phase source, "busy" counts as a raid that began when the hold did. */
+  private raidView(): RaidView | null {
+    if (this.deps.raidPhase) return this.deps.raidPhase();
+    return this.deps.raidBusy() ? { phase: "in-raid", sinceMs: this.held[0]?.heldAt ?? this.now() } : null;
+  }
+
+  /** True when toasts should wait now (matching, or a raid that may still be running: see core/raid-hold.ts). */
+  private holding(): boolean {
+    return shouldHold(this.raidView(), this.now());
+  }
+
   /** Shows a toast now, or holds it until the raid ends (one summary instead of toasts over the game). */
   private toast(text: AlertText, e: AgentEvent): void {
     if (this.deps.notifier === null) return;
-    if (this.deps.raidBusy()) {
-      this.wasBusy = true;
+    if (this.holding()) {
       const at = new Date(e.at);
-      if (e.event === "maintenance") this.held.push({ kind: "maintenance", at, message: e.message });
-      else if (e.event === "up") this.held.push({ kind: "recovery", at, verdict: e.previousVerdict, durationMs: e.durationMs });
-      else if (e.event === "down" || e.event === "verdict" || e.event === "reminder") this.held.push({ kind: e.event === "verdict" ? "change" : "drop", at, verdict: e.verdict });
+      const heldAt = this.now();
+      if (e.event === "maintenance") this.held.push({ heldAt, event: { kind: "maintenance", at, message: e.message } });
+      else if (e.event === "up") this.held.push({ heldAt, event: { kind: "recovery", at, verdict: e.previousVerdict, durationMs: e.durationMs } });
+      else if (e.event === "down" || e.event === "verdict" || e.event === "reminder") this.held.push({ heldAt, event: { kind: e.event === "verdict" ? "change" : "drop", at, verdict: e.verdict } });
       this.deps.logger.info("toast held until the raid ends", { event: e.event });
       return;
     }
     this.send({ title: text.title, body: text.body, urgency: e.event === "down" ? "critical" : "normal" });
   }
 
-  /** Called on state changes and by a timer: delivers the held toasts as one summary once the raid is over. */
+  /**
+   * Called on game phase and monitor state changes and by a timer: delivers the held toasts as one summary once
+   * the raid is over, once it should be over, or once the oldest has waited the longest a toast may wait. The
+   * summary is urgent when the connection is still down.
+   */
   checkRaidEnded(): void {
-    if (!this.wasBusy || this.deps.raidBusy()) return;
-    this.wasBusy = false;
-    const summary = raidSummaryAlert(this.held);
+    const oldest = this.held[0];
+    if (oldest === undefined) return;
+    const reason = releaseReason(this.raidView(), oldest.heldAt, this.now());
+    if (reason === null) return;
+    const held = this.held.map((h) => h.event);
     this.held = [];
-    if (summary !== null) this.send({ title: summary.title, body: summary.body });
+    const summary = raidSummaryAlert(held);
+    if (summary === null) return;
+    const stillDown = this.deps.monitor.state().status === "down";
+    this.deps.logger.info("held toasts delivered", { reason, count: held.length, stillDown });
+    this.send({ title: summary.title, body: summary.body, urgency: stillDown ? "critical" : "normal" });
+  }
+
+  /** The game's phase changed (from the game log): print it for scripts and deliver held toasts if it is over. */
+  onGamePhase(change: PhaseChange): void {
+    const e = gamePhaseEvent(change);
+    this.guard("event output", () =>
+      this.deps.print(this.deps.eventsJson ? JSON.stringify(e) : `${new Date(change.at).toTimeString().slice(0, 8)} GAME     ${e.phase} (${e.source})`),
+    );
+    this.checkRaidEnded();
   }
 
   private send(n: NotifyInput): void {
@@ -205,7 +239,7 @@ export class Agent {
       if (report.applied !== null) {
         const r = report.applied;
         this.send({ title: r.ok ? `Fixed automatically: ${r.fixId}` : `Automatic fix failed: ${r.fixId}`, body: r.message });
-      } else if (report.ask.length > 0 && !this.deps.raidBusy()) {
+      } else if (report.ask.length > 0 && !this.holding()) {
         const first = report.ask[0]!;
         this.send({ title: `A fix may help: ${first.title}`, body: "Open the tray menu → Fixes to see what it changes and apply it." });
       }

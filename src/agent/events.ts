@@ -1,9 +1,12 @@
 /**
  * The `--events json` contract: one JSON object per line on stdout for each confirmed change. Scripts and the
- * end-to-end tests read it, so fields are only ever added, never renamed. Every event has `event`, `verdict`,
- * `at` (ISO time of the confirmation) and `incidentId` (null only for a maintenance notice outside an incident).
+ * end-to-end tests read it, so fields are only ever added, never renamed. The connection events (`agentEventSchema`:
+ * down, verdict, up, maintenance, reminder) have `event`, `verdict`, `at` (ISO time of the confirmation) and
+ * `incidentId` (null only for a maintenance notice outside an incident). The `game` event says what the agent
+ * believes the game is doing (it decides whether toasts wait); `streamEventSchema` is every line of the stream.
  */
 import { z } from "zod";
+import { RAID_PHASES, type PhaseChange } from "../core/eft-log.js";
 import { VERDICT_IDS } from "../core/types.js";
 
 const verdict = z.enum(VERDICT_IDS);
@@ -79,6 +82,43 @@ export const agentEventSchema = z.discriminatedUnion("event", [
 ]);
 
 export type AgentEvent = z.infer<typeof agentEventSchema>;
+
+const raidPhase = z.enum(RAID_PHASES);
+
+/**
+ * The game's phase changed, as the agent reads it from the game's logs: on each change, and once at start-up when
+ * the recent log shows a raid or matching already under way. While not `idle`, toasts wait (bounded, see README).
+ */
+export const gameEventSchema = z.object({
+  event: z.literal("game"),
+  phase: raidPhase,
+  previousPhase: raidPhase,
+  /** ISO time of the log line that changed it (or of the check, for `stale-timer`). */
+  at: isoTime,
+  /**
+   * What changed it: `<log channel>: <marker>` (`network-connection: Disconnect`, `push-notifications:
+   * UserMatchOver`, `application: CompleteSelectedProfile`), `stale-timer`, or `start-up: <marker>`.
+   */
+  source: z.string().min(1),
+});
+
+/** Any line of `--events json`: a connection event or a game phase event. */
+export const streamEventSchema = z.discriminatedUnion("event", [
+  downEventSchema,
+  verdictEventSchema,
+  upEventSchema,
+  maintenanceEventSchema,
+  reminderEventSchema,
+  gameEventSchema,
+]);
+
+export type GamePhaseEvent = z.infer<typeof gameEventSchema>;
+export type StreamEvent = z.infer<typeof streamEventSchema>;
+
+/** The `game` line for a phase change. */
+export function gamePhaseEvent(change: PhaseChange): GamePhaseEvent {
+  return { event: "game", phase: change.to, previousPhase: change.from, at: new Date(change.at).toISOString(), source: change.source };
+}
 export type DownEvent = z.infer<typeof downEventSchema>;
 export type UpEvent = z.infer<typeof upEventSchema>;
 export type VerdictEvent = z.infer<typeof verdictEventSchema>;
@@ -90,10 +130,20 @@ export function formatEventLine(e: AgentEvent): string {
   return JSON.stringify(e);
 }
 
-/** Parses one line; null when it is not a valid event (for tests and scripts that read the stream). */
+/** Parses one line; null when it is not a valid connection event (for tests and scripts that read the stream). */
 export function parseEventLine(line: string): AgentEvent | null {
   try {
     const r = agentEventSchema.safeParse(JSON.parse(line));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses one line of the stream, `game` lines included; null when it is not a valid line. */
+export function parseStreamLine(line: string): StreamEvent | null {
+  try {
+    const r = streamEventSchema.safeParse(JSON.parse(line));
     return r.success ? r.data : null;
   } catch {
     return null;

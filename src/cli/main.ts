@@ -153,6 +153,10 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   };
   const probe = (o?: RoundOptions) => runRound(withLive(), o);
   const raidBusy = () => game?.tailer?.busy ?? false;
+  const raidPhase = () => {
+    const st = game?.tailer?.raidState;
+    return st ? { phase: st.phase, sinceMs: st.since } : null;
+  };
   const { runner, engine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
 
   let stop: () => void = () => {};
@@ -197,6 +201,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     notifier: config.notifications.enabled ? createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) }) : null,
     engine,
     raidBusy,
+    raidPhase,
     print: (line) => process.stdout.write(line + "\n"),
     eventsJson,
     openFolder: (p) => openFolder(p, logger),
@@ -224,7 +229,8 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
 
   game = await startGameWatch(config.game, {
     log: logger.child({ component: "game" }),
-    onTrigger: (e) => monitor.triggerImmediate(describeEvent(e), [toEvidence(e)]),
+    onTrigger: (e) => monitor.triggerImmediate(describeEvent(e), [toEvidence(e), ...(game?.raidServerEvidence() ?? [])]),
+    onRaidPhase: (change) => agent?.onGamePhase(change),
     onNewHost: (h) => logger.info("game uses a new BSG host; probing it too", { host: h.host }),
   });
   void engine.resolvePending().then(

@@ -1,12 +1,17 @@
 /**
- * Game awareness in one call for the monitor: find the logs, tail them, keep the raid phase, and collect the BSG
- * hosts the game is really using so they can join the probe set (eft-facts: prefer hosts from the current logs).
+ * Game awareness in one call for the monitor: find the logs, tail them, keep the raid phase, collect the BSG hosts
+ * the game is really using so they can join the probe set (eft-facts: prefer hosts from the current logs), and the
+ * raid servers it was sent to (for the support bundle, the report and the path trace).
  */
 import type { TargetConfig } from "../config/schema.js";
 import { observedHost, shouldDiagnose, type GameLogEvent, type ObservedHost } from "../core/eft-log.js";
+import type { Evidence } from "../core/types.js";
 import { defaultInstallDeps, findGame, type GameLocation, type InstallDeps } from "./install.js";
 import { silentLogger, type GameLogger } from "./ports.js";
+import { RaidServers, type RaidServer } from "./raid-servers.js";
 import { GameLogTailer, type TailerOptions } from "./tail.js";
+
+export type { RaidServer } from "./raid-servers.js";
 
 /** A probe target for a host seen in the game's logs: HTTPS on 443, whatever its role. */
 export function targetForHost(h: ObservedHost): TargetConfig {
@@ -55,6 +60,10 @@ export interface GameWatch {
   /** Null when no logs folder was found: game awareness is off, everything else works. */
   tailer: GameLogTailer | null;
   liveHosts: LiveHosts;
+  /** Raid servers named in this session's logs, newest first: `{at, ip, port, location, datacenter, source}`. */
+  raidServers(): RaidServer[];
+  /** The current raid's server as diagnosis evidence (empty when none was named in the last two hours). */
+  raidServerEvidence(nowMs?: number): Evidence[];
   stop(): void;
 }
 
@@ -63,22 +72,29 @@ export async function startGameWatch(cfg: { installDir: string; logsDir: string 
   const log = opts.log ?? silentLogger;
   const location = await findGame(cfg, opts.deps ?? defaultInstallDeps(log));
   const liveHosts = new LiveHosts();
+  const servers = new RaidServers();
+  const common = { liveHosts, raidServers: () => servers.list(), raidServerEvidence: (nowMs = Date.now()) => servers.evidence(nowMs) };
   if (location.logsDir === null) {
     log.warn("game logs not found; game awareness is off", { checked: location.checked });
-    return { location, tailer: null, liveHosts, stop() {} };
+    return { location, tailer: null, ...common, stop() {} };
   }
-  const { onEvent, onTrigger, onNewHost, deps: _deps, ...tailOpts } = opts;
+  const { onEvent, onTrigger, onNewHost, onHistory, deps: _deps, ...tailOpts } = opts;
   const tailer = new GameLogTailer({
     ...tailOpts,
     log,
     logsDir: location.logsDir,
+    onHistory: (events) => {
+      for (const e of events) servers.add(e);
+      onHistory?.(events);
+    },
     onEvent: (e) => {
       const h = liveHosts.add(e);
       if (h) onNewHost?.(h);
+      if (servers.add(e)) log.info("raid server named in the game log", { ...servers.list()[0] });
       onEvent?.(e);
       if (shouldDiagnose(e)) onTrigger?.(e);
     },
   });
   tailer.start();
-  return { location, tailer, liveHosts, stop: () => tailer.stop() };
+  return { location, tailer, ...common, stop: () => tailer.stop() };
 }

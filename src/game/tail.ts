@@ -1,15 +1,18 @@
 /**
  * Follows the game's live logs (eft-facts §5.1): the newest `log_*` session folder under the logs folder, and in it
- * the backend, application, network-connection and push-notifications files as they grow. Polling with `stat`
- * (about once a second) instead of fs.watch: it behaves the same on every Windows file system, and when idle it
- * costs a handful of stats per poll. Only new bytes are read; partial lines wait for their newline; truncation,
+ * the backend, application, network-connection, push-notifications and (0.16.x) traces files as they grow. The
+ * `output` and `errors` files are not read: `output` repeats every other channel (its lines would count twice) and
+ * the raid's end shows on the channels above (network-connection `Disconnect`, push `UserMatchOver`, application
+ * `CompleteSelectedProfile`, backend `/client/match/local/end`); the end markers that live only there
+ * (`OnGameSessionEnd`, `GameStopped …`) are stack frames or early-1.0 lines that the channels above duplicate.
+ * Polling with `stat` (about once a second) instead of fs.watch: it behaves the same on every Windows file system,
+ * and when idle it costs a handful of stats per poll. Only new bytes are read; partial lines wait for their newline; truncation,
  * replacement and files that appear later are handled; a new session folder (the game restarted) is switched to.
  *
  * Existing content is not replayed as events (old errors are not live evidence): the tailer starts at the end of the
  * files it finds at start-up, reads the recent tail once to seed the raid state, and summarises it on request.
  * Nothing here throws out of the poll loop: unreadable files are logged once and retried.
  */
-import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import {
@@ -19,116 +22,40 @@ import {
   observedHost,
   parseRecords,
   shouldDiagnose,
+  type FileChannel,
   type GameLogEvent,
   type GameLogEventKind,
   type LogRecord,
   type ObservedHost,
-  type RaidPhase,
+  type PhaseChange,
   type RaidState,
   type SessionMode,
 } from "../core/eft-log.js";
+import {
+  TAIL_CHANNELS,
+  channelOfFile,
+  newestSessionFolder,
+  nodeTailFs,
+  sessionFolderVersion,
+  sessionStartEvent,
+  type TailChannel,
+  type TailFsPort,
+  type TailStat,
+} from "./log-files.js";
 import { silentLogger, type GameLogger } from "./ports.js";
 
-export const TAIL_CHANNELS = ["application", "network-connection", "backend", "push-notifications"] as const;
-export type TailChannel = (typeof TAIL_CHANNELS)[number];
-
-// ---------------------------------------------------------------------------------------------------------------
-// Names (pure)
-
-const SESSION_RE = /^log_(\d+)\.(\d+)\.(\d+)_(\d+)-(\d+)-(\d+)(?:_(.+))?$/;
-
-/** Start time of a session folder `log_YYYY.MM.DD_H-MM-SS_<version>` as a sortable number; null for other names. */
-export function sessionFolderTime(name: string): number | null {
-  const m = SESSION_RE.exec(name);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  return Date.UTC(y, mo - 1, d, h, mi, s);
-}
-
-/** The game version in a session folder name, if any. */
-export const sessionFolderVersion = (name: string): string | null => SESSION_RE.exec(name)?.[7] ?? null;
-
-/** The newest session folder among directory names (Arena's `log_arena_*` are not ours). */
-export function newestSessionFolder(names: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestT = -Infinity;
-  for (const n of names) {
-    const t = sessionFolderTime(n);
-    if (t !== null && (t > bestT || (t === bestT && best !== null && n > best))) {
-      best = n;
-      bestT = t;
-    }
-  }
-  return best;
-}
-
-const FILE_RE = /^(?:.*[ _-])?(backend|application|network-connection|push-notifications|notifications)(?:_(\d+))?\.log$/i;
-
-/**
- * Channel and rotation index of a log file name, in all observed styles: `<stamp>_<ver> backend_000.log`,
- * `<stamp>_backend.log`, `<stamp>-network-connection.log`, bare `backend.log`; 0.16.x `notifications.log` is the
- * push-notifications channel. Null for channels not tailed (errors, output, backend_queue, …).
- */
-export function channelOfFile(name: string): { channel: TailChannel; index: number } | null {
-  const m = FILE_RE.exec(name);
-  if (!m) return null;
-  const raw = m[1]!.toLowerCase();
-  return { channel: raw === "notifications" ? "push-notifications" : (raw as TailChannel), index: m[2] === undefined ? -1 : Number(m[2]) };
-}
-
-/** The synthetic event for a session folder that appeared while the agent runs (the game was restarted). */
-export function sessionStartEvent(folder: string): GameLogEvent {
-  const m = SESSION_RE.exec(folder);
-  const [y, mo, d, h, mi, s] = (m ? m.slice(1, 7) : ["1970", "1", "1", "0", "0", "0"]).map(Number) as [number, number, number, number, number, number];
-  const p2 = (n: number): string => String(n).padStart(2, "0");
-  // Folder names are local time, like current log records.
-  return {
-    kind: "session-start",
-    at: `${y}-${p2(mo)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(s)}.000`,
-    epochMs: new Date(y, mo - 1, d, h, mi, s).getTime(),
-    channel: "session",
-    folder,
-    version: sessionFolderVersion(folder),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// File-system port
-
-export interface TailStat {
-  size: number;
-  mtimeMs: number;
-  /** File identity (inode / Windows file id); 0 when unknown. */
-  ino: number;
-  isDirectory(): boolean;
-}
-
-export interface TailFsPort {
-  list(dir: string): Promise<Array<{ name: string; isDirectory: boolean }>>;
-  stat(p: string): Promise<TailStat>;
-  /** Reads up to `length` bytes at `position`. */
-  read(p: string, position: number, length: number): Promise<Buffer>;
-}
-
-/** Real file system. Each read opens and closes the file so the game can always rotate or delete it. */
-export const nodeTailFs: TailFsPort = {
-  async list(dir) {
-    return (await readdir(dir, { withFileTypes: true })).map((d) => ({ name: d.name, isDirectory: d.isDirectory() }));
-  },
-  async stat(p) {
-    return stat(p);
-  },
-  async read(p, position, length) {
-    const fh = await open(p, "r");
-    try {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(buf, 0, length, position);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  },
-};
+export {
+  TAIL_CHANNELS,
+  channelOfFile,
+  newestSessionFolder,
+  nodeTailFs,
+  sessionFolderTime,
+  sessionFolderVersion,
+  sessionStartEvent,
+  type TailChannel,
+  type TailFsPort,
+  type TailStat,
+} from "./log-files.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tailer
@@ -138,8 +65,16 @@ export interface TailerOptions {
   logsDir: string;
   /** Called for every parsed event, in time order within a poll. */
   onEvent: (e: GameLogEvent) => void;
-  /** Called when the raid phase changes (from live events, a new session, or staleness). */
-  onRaidPhase?: (change: { from: RaidPhase; to: RaidPhase; state: RaidState }) => void;
+  /**
+   * Called when the raid phase changes: from live events, a new session, staleness, or (once, at start-up) when the
+   * recent log shows a raid or matching already under way.
+   */
+  onRaidPhase?: (change: PhaseChange & { state: RaidState }) => void;
+  /**
+   * Called once at start-up with the recent raid bookkeeping read to seed the raid state (history, not live
+   * evidence: never a trigger). The game watch takes the raid servers from it.
+   */
+  onHistory?: (events: readonly GameLogEvent[]) => void;
   pollMs?: number;
   /** Re-list folders at least this often even when their mtime did not change (coarse-mtime file systems). */
   rescanMs?: number;
@@ -186,13 +121,17 @@ export interface RecentHistory {
   raid: RaidState;
 }
 
+/** Records from `traces.log` are read for the raid server only, whatever channel their lines name. */
+const fileChannelOf = (c: TailChannel): FileChannel | undefined => (c === "traces" ? "traces" : undefined);
+
 const errCode = (err: unknown): string =>
   err !== null && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : err instanceof Error ? err.message : String(err);
 
 /** Tails the current EFT session's logs and turns them into events. */
 export class GameLogTailer {
-  readonly #o: Required<Omit<TailerOptions, "onRaidPhase" | "log" | "fs" | "now">>;
+  readonly #o: Required<Omit<TailerOptions, "onRaidPhase" | "onHistory" | "log" | "fs" | "now">>;
   readonly #onRaidPhase: TailerOptions["onRaidPhase"];
+  readonly #onHistory: TailerOptions["onHistory"];
   readonly #fs: TailFsPort;
   readonly #log: GameLogger;
   readonly #now: () => number;
@@ -219,6 +158,7 @@ export class GameLogTailer {
       historyBytes: opts.historyBytes ?? 256 * 1024,
     };
     this.#onRaidPhase = opts.onRaidPhase;
+    this.#onHistory = opts.onHistory;
     this.#fs = opts.fs ?? nodeTailFs;
     this.#log = opts.log ?? silentLogger;
     this.#now = opts.now ?? Date.now;
@@ -280,7 +220,11 @@ export class GameLogTailer {
     const s = this.#session;
     if (!s) return;
     await this.#checkSessionFiles(s, now, batch);
-    for (const t of s.files.values()) await this.#readNew(t, batch);
+    // In channel order, so the stable sort in #emit puts an assignment before the Connect logged the same ms.
+    for (const ch of TAIL_CHANNELS) {
+      const t = s.files.get(ch);
+      if (t) await this.#readNew(t, batch);
+    }
     this.#emit(batch);
     this.#applyRaid(this.#raid.expire(now));
   }
@@ -385,7 +329,10 @@ export class GameLogTailer {
         out.push(...this.#flush(old));
       }
       this.#log.debug("tailing game log", { channel, file: name, offset });
-      s.files.set(channel, { channel, name, path: p, offset, ino, decoder: new StringDecoder("utf8"), partial: "", asm: new RecordAssembler() });
+      // A notification's payload (group invites carry whole inventories) is never read past a UserConfirmed's
+      // first lines: keep little of it.
+      const asm = new RecordAssembler(channel === "push-notifications" ? 40 : 200);
+      s.files.set(channel, { channel, name, path: p, offset, ino, decoder: new StringDecoder("utf8"), partial: "", asm });
     }
     if (!allOk) s.dirMtimeMs = -1; // list again next poll
     if (s.initial && allOk) {
@@ -416,7 +363,7 @@ export class GameLogTailer {
     if (st.size === t.offset) {
       // Quiet since the last poll: the last record is complete.
       const rec = t.asm.flush();
-      if (rec) this.#classifyInto(rec, out);
+      if (rec) this.#classifyInto(rec, t, out);
       return;
     }
     let buf: Buffer;
@@ -432,13 +379,13 @@ export class GameLogTailer {
     t.partial = lines.pop() ?? "";
     for (const line of lines) {
       const rec = t.asm.push(line.endsWith("\r") ? line.slice(0, -1) : line);
-      if (rec) this.#classifyInto(rec, out);
+      if (rec) this.#classifyInto(rec, t, out);
     }
   }
 
-  #classifyInto(rec: LogRecord, out: GameLogEvent[]): void {
+  #classifyInto(rec: LogRecord, t: Tracked, out: GameLogEvent[]): void {
     try {
-      const e = classifyRecord(rec);
+      const e = classifyRecord(rec, fileChannelOf(t.channel));
       if (e) out.push(e);
     } catch (err) {
       // A parser bug on one odd line must not stop the tail.
@@ -450,14 +397,14 @@ export class GameLogTailer {
   #flush(t: Tracked): GameLogEvent[] {
     const out: GameLogEvent[] = [];
     const rec = t.asm.flush();
-    if (rec) this.#classifyInto(rec, out);
+    if (rec) this.#classifyInto(rec, t, out);
     return out;
   }
 
   #emit(batch: GameLogEvent[]): void {
     if (batch.length === 0) return;
     // Files are read one after another; sort so the raid tracker and listeners see time order (stable: ties keep
-    // the channel order, application before network-connection).
+    // the order of TAIL_CHANNELS, application before network-connection).
     batch.sort((a, b) => a.epochMs - b.epochMs);
     for (const e of batch) {
       if (this.#halted) return;
@@ -470,9 +417,9 @@ export class GameLogTailer {
     }
   }
 
-  #applyRaid(change: { from: RaidPhase; to: RaidPhase } | null): void {
-    if (!change) return;
-    this.#log.info("raid phase", { ...change });
+  #applyRaid(change: PhaseChange | null): void {
+    if (!change || this.#halted) return;
+    this.#log.info("raid phase", { ...change, at: new Date(change.at).toISOString() });
     try {
       this.#onRaidPhase?.({ ...change, state: this.#raid.state });
     } catch (err) {
@@ -490,7 +437,7 @@ export class GameLogTailer {
       if (start > 0) text = text.slice(text.indexOf("\n") + 1);
       return parseRecords(text).flatMap((r) => {
         try {
-          return classifyRecord(r) ?? [];
+          return classifyRecord(r, fileChannelOf(t.channel)) ?? [];
         } catch {
           return [];
         }
@@ -501,17 +448,29 @@ export class GameLogTailer {
     }
   }
 
-  /** At start-up: replay the recent raid bookkeeping (not as events) so a raid already running is known. */
+  /**
+   * At start-up: replay the recent raid bookkeeping (not as events) so a raid already running is known, and say so
+   * once (`start-up: <what put it there>`) when it is.
+   */
   async #seedRaidState(s: Session): Promise<void> {
     const evs: GameLogEvent[] = [];
-    for (const ch of ["application", "network-connection"] as const) {
+    for (const ch of ["application", "network-connection", "push-notifications", "traces"] as const) {
       const t = s.files.get(ch);
       if (t) evs.push(...(await this.#historyEvents(t, t.offset)));
     }
     evs.sort((a, b) => a.epochMs - b.epochMs);
-    for (const e of evs) this.#raid.update(e);
+    try {
+      this.#onHistory?.(evs);
+    } catch (err) {
+      this.#warnOnce("listener", "game log listener threw", { error: errCode(err) });
+    }
+    let last: PhaseChange | null = null;
+    for (const e of evs) last = this.#raid.update(e) ?? last;
     this.#raid.expire(this.#now());
-    if (this.#raid.busy) this.#log.info("game already in a raid or matching at start-up", { phase: this.#raid.state.phase });
+    if (this.#raid.busy && last !== null) {
+      this.#log.info("game already in a raid or matching at start-up", { phase: this.#raid.state.phase });
+      this.#applyRaid({ from: "idle", to: this.#raid.state.phase, at: this.#raid.state.since, source: `start-up: ${last.source}` });
+    }
   }
 
   /** Summarises the end of the current session's logs (read on demand, not kept). */

@@ -59,6 +59,9 @@ export async function probeTarget(target: TargetConfig, ctx: ProbeContext, phase
   const state: Partial<ChainState> = {};
   try {
     const parsed = parseTargetUrl(target.url);
+    // User info (`https://tok@host/`) would be sent to the host: such a URL is never probed (issue 7 §1).
+    const { username, password } = new URL(target.url);
+    if (username !== "" || password !== "") throw new Error("refusing a target URL that carries a user name or password");
     Object.assign(state, { target: parsed, addresses: [], address: null, socket: null, tlsSocket: null, tls: null, httpStatus: null, ttfbMs: null } satisfies ChainState);
     const chain = state as ChainState;
     const limits = { timeoutMs: ctx.timeoutMs, signal: ctx.signal };

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseEventLine, type AgentEvent } from "../../src/agent/events.js";
+import { parseStreamLine, type AgentEvent, type GamePhaseEvent } from "../../src/agent/events.js";
 import { CLI } from "./cli-run.js";
 
 /** One event line as received, with the test's own monotonic clock at arrival. */
@@ -24,8 +24,10 @@ export interface AgentProcess {
   readonly child: ChildProcess;
   readonly pid: number;
   readonly dataDir: string;
-  /** Every valid event line so far, in order. */
+  /** Every valid connection event line so far, in order. */
   readonly events: SeenEvent[];
+  /** Every valid `game` phase line so far, in order. */
+  readonly game: GamePhaseEvent[];
   /** stdout lines that were not valid events (must stay empty: stdout is the events contract). */
   readonly junk: string[];
   stderr(): string;
@@ -50,6 +52,7 @@ export function startAgent(configFile: string, dataDir: string, extraArgs: strin
     stdio: ["ignore", "pipe", "pipe"],
   });
   const events: SeenEvent[] = [];
+  const game: GamePhaseEvent[] = [];
   const junk: string[] = [];
   let err = "";
   let partial = "";
@@ -61,8 +64,9 @@ export function startAgent(configFile: string, dataDir: string, extraArgs: strin
     partial = lines.pop() ?? "";
     for (const line of lines) {
       if (line.trim() === "") continue;
-      const e = parseEventLine(line);
+      const e = parseStreamLine(line);
       if (e === null) junk.push(line);
+      else if (e.event === "game") game.push(e);
       else events.push({ event: e, t });
     }
     for (const w of [...waiters]) w();
@@ -83,6 +87,7 @@ export function startAgent(configFile: string, dataDir: string, extraArgs: strin
     pid: child.pid ?? -1,
     dataDir,
     events,
+    game,
     junk,
     stderr: () => err,
     exited,

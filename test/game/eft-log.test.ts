@@ -114,7 +114,7 @@ const rows: Row[] = [
   [
     "server-side exception that is not about connectivity",
     cur("backend", "BackendServerSideException: 228 - Invalid barter items", "Error"),
-    { kind: "server-side-exception", code: 228, name: "InvalidBarterItems", connectivity: false },
+    { kind: "server-side-exception", code: 228, name: "ItemsMoving", category: "inventory", connectivity: false },
   ],
   [
     "nginx error page",
@@ -144,13 +144,15 @@ const rows: Row[] = [
       "application",
       `TRACE-NetworkGameCreate profileStatus: 'Profileid: ${PROFILE}, Status: Busy, RaidMode: Online, Ip: 104.200.159.98, Port: 17001, Location: Interchange, Sid: US-DAL03G010_6650a1b2c3d4e5f607182939, GameMode: deathmatch, shortId: RTCSZQ'`,
     ),
-    { kind: "raid-assigned", ip: "104.200.159.98", port: 17001, location: "Interchange", raidMode: "Online", serverId: "US-DAL03G010", datacenter: "US-DAL03", shortId: "RTCSZQ" },
+    { kind: "raid-assigned", marker: "TRACE-NetworkGameCreate", source: "application", ip: "104.200.159.98", port: 17001, location: "Interchange", raidMode: "Online", datacenter: "US-DAL03" },
   ],
   ["matching completed", cur("application", "MatchingCompleted:12.5 real:13.1"), { kind: "matching-completed" }],
   ["matching started", cur("application", "Matching with group id: "), { kind: "matching-started" }],
-  ["matching aborted", cur("application", "Network game matching aborted"), { kind: "matching-aborted" }],
+  ["matching aborted", cur("application", "Network game matching aborted"), { kind: "matching-aborted", marker: "Network game matching aborted" }],
   ["raid started", cur("application", "GameStarting:0.1 real:0.2"), { kind: "raid-started" }],
-  ["raid ended", cur("application", "OnGameSessionEnd"), { kind: "raid-ended", marker: "OnGameSessionEnd" }],
+  // No real line shows these on the application channel (eft-facts §5.6b): they are not raid markers there.
+  ["OnGameSessionEnd on application is not a raid end", cur("application", "OnGameSessionEnd"), null],
+  ["GameplayState on application is not a raid end", cur("application", "GameplayState: Finished"), null],
   ["raid connect", cur("network-connection", "Connect (address: 104.200.159.98:17001)"), { kind: "raid-connect", address: "104.200.159.98:17001" }],
   [
     "raid connected",
@@ -223,7 +225,8 @@ describe("server codes", () => {
     [526, "HTTPInvalidSSLCertificate", true],
     [201, "NotAuthorized", false],
     [502014, "PlayerIsOffline", false],
-    [502007, "GroupError", false],
+    [502007, "PlayerNotLeader", false],
+    [502099, "GroupError", false],
     [123456, "Unknown", false],
   ])("%i → %s", (code, name, connectivity) => {
     expect(describeServerCode(code)).toMatchObject({ name, connectivity });
@@ -288,12 +291,12 @@ describe("toEvidence", () => {
     ],
     [
       cur("application", `TRACE-NetworkGameCreate profileStatus: 'Profileid: ${PROFILE}, Status: Busy, RaidMode: Online, Ip: 1.2.3.4, Port: 17000, Location: Customs, Sid: SG-SIN01G001_x, shortId: ABC'`),
-      "Game log 21:04:11: raid server 1.2.3.4:17000 assigned (Customs, data centre SG-SIN01)",
+      "Game log 21:04:11: raid server 1.2.3.4:17000 (Customs, data centre SG-SIN01) assigned",
       undefined,
     ],
     [
       cur("network-connection", "Statistics (address: 1.2.3.4:17000, rtt: 182.75, lose: 0, sent: 5, received: 5)"),
-      "Game log 21:04:11: raid link 1.2.3.4:17000 statistics: RTT 182.8 ms, loss 0",
+      "Game log 21:04:11: raid link 1.2.3.4:17000 statistics: RTT 182.8 ms, loss 0 %",
       undefined,
     ],
   ])("%s", (line, text, code) => {
@@ -333,10 +336,15 @@ describe("raid state", () => {
     expect(tr.busy).toBe(false);
     tr.update(t("raid-assigned", { ip: "1.2.3.4", port: 17000, location: "Woods", datacenter: "EU-FRA01" }, 1));
     expect(tr.update(t("raid-connect", { address: "1.2.3.4:17000" }, 2))).toBeNull();
-    expect(tr.update(t("raid-connected", { address: "1.2.3.4:17000" }, 3))).toEqual({ from: "matching", to: "in-raid" });
+    expect(tr.update(t("raid-connected", { address: "1.2.3.4:17000", marker: "Enter to the 'Connected' state" }, 3))).toEqual({
+      from: "matching",
+      to: "in-raid",
+      at: 3,
+      source: "application: Enter to the 'Connected' state",
+    });
     expect(tr.state).toEqual({ phase: "in-raid", since: 3, server: { ip: "1.2.3.4", port: 17000, location: "Woods", datacenter: "EU-FRA01" } });
     expect(tr.busy).toBe(true);
-    expect(tr.update(t("raid-disconnected", { address: null, reason: 0 }, 4))).toEqual({ from: "in-raid", to: "idle" });
+    expect(tr.update(t("raid-disconnected", { address: null, reason: 0, marker: "Disconnect" }, 4))).toMatchObject({ from: "in-raid", to: "idle", at: 4 });
     expect(tr.state.server).toBeNull();
   });
 
@@ -344,7 +352,7 @@ describe("raid state", () => {
     const tr = new RaidStateTracker({ matching: 100, inRaid: 1000 }, 0);
     tr.update(t("raid-connected", { address: null }, 10));
     expect(tr.expire(500)).toBeNull();
-    expect(tr.expire(1011)).toEqual({ from: "in-raid", to: "idle" });
+    expect(tr.expire(1011)).toEqual({ from: "in-raid", to: "idle", at: 1011, source: "stale-timer" });
     expect(tr.busy).toBe(false);
   });
 });

@@ -57,18 +57,27 @@ describe("startGameWatch", () => {
     writeFileSync(file, "");
     const triggers: GameLogEvent[] = [];
     const hosts: ObservedHost[] = [];
+    const attached: string[] = [];
+    const log: GameLogger = {
+      debug: (m, meta) => {
+        if (m === "tailing game log") attached.push(String(meta?.channel));
+      },
+      info() {},
+      warn() {},
+    };
     const w = await startGameWatch(
       { installDir: "auto", logsDir: root },
-      { deps: noGame, pollMs: 20, rescanMs: 0, onTrigger: (e) => triggers.push(e), onNewHost: (h) => hosts.push(h) },
+      { deps: noGame, log, pollMs: 20, rescanMs: 0, onTrigger: (e) => triggers.push(e), onNewHost: (h) => hosts.push(h) },
     );
     try {
-      await vi.waitFor(() => expect(w.tailer?.session).not.toBeNull());
+      // Append only once the file is attached (at its end): a line written before that is history, not live.
+      await vi.waitFor(() => expect(attached).toContain("backend"), { timeout: 10_000 });
       appendFileSync(
         file,
         "2025-03-14 21:00:01.000|1.0.0.0.1|Info|backend|---> Request HTTPS, id [1]: URL: https://gw-pvp-01.escapefromtarkov.com/client/game/keepalive\n" +
           "2025-03-14 21:00:02.000|1.0.0.0.1|Error|backend|<--- Error! HTTPS: https://gw-pvp-01.escapefromtarkov.com/client/game/keepalive, result:ConnectionError, isNetworkError:True, isHttpError:False, responseCode:0\n",
       );
-      await vi.waitFor(() => expect(triggers.map((e) => e.kind)).toEqual(["backend-error"]), { timeout: 3000 });
+      await vi.waitFor(() => expect(triggers.map((e) => e.kind)).toEqual(["backend-error"]), { timeout: 10_000 });
       expect(hosts).toEqual([{ host: "gw-pvp-01.escapefromtarkov.com", role: "gateway" }]);
       expect(w.liveHosts.targets().map((t) => t.id)).toEqual(["live-gw-pvp-01.escapefromtarkov.com"]);
     } finally {

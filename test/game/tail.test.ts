@@ -28,6 +28,11 @@ describe("names", () => {
     ["2024.11.02_10-00-00_notifications.log", { channel: "push-notifications", index: -1 }],
     ["backend.log", { channel: "backend", index: -1 }],
     ["push-notifications.log", { channel: "push-notifications", index: -1 }],
+    // 0.16.x's umbrella trace (advancedbear/TarkovSpawnNotifier reads `*traces*.log` for the raid server).
+    ["traces.log", { channel: "traces", index: -1 }],
+    [`2025.03.14_21-00-01_0.16.9.0.40087 traces_000.log`, { channel: "traces", index: 0 }],
+    ["traces_all.log", null],
+    [`2025.03.14_21-00-01_${VER} output_000.log`, null],
     [`2025.03.14_21-00-01_${VER} backendCache_000.log`, null],
     [`2025.03.14_21-00-01_${VER} backend_queue_000.log`, null],
     [`2025.03.14_21-00-01_${VER} network-messages_000.log`, null],
@@ -286,13 +291,15 @@ describe("GameLogTailer", () => {
     );
     writeFileSync(s.file("network-connection"), rec("network-connection", "Connect (address: 9.8.7.6:17001)") + rec("network-connection", "Enter to the 'Connected' state (address: 9.8.7.6:17001)"));
     const changes: string[] = [];
-    const { tailer, events } = makeTailer({ onRaidPhase: (c) => changes.push(`${c.from}->${c.to}`) });
+    const { tailer, events } = makeTailer({ onRaidPhase: (c) => changes.push(`${c.from}->${c.to} ${c.source}`) });
     await settle(tailer);
     expect(events).toEqual([]);
+    // Said once, so scripts (and the toast hold) know a raid is already under way.
+    expect(changes).toEqual(["idle->in-raid start-up: network-connection: Enter to the 'Connected' state"]);
     expect(tailer.raidState).toMatchObject({ phase: "in-raid", server: { ip: "9.8.7.6", port: 17001, location: "Woods", datacenter: "EU-FRA01" } });
     appendFileSync(s.file("network-connection"), rec("network-connection", "Enter to the 'Disconnected' state (address: 9.8.7.6:17001, reason: 0)"));
     await settle(tailer);
-    expect(changes).toEqual(["in-raid->idle"]);
+    expect(changes.slice(1)).toEqual(["in-raid->idle network-connection: Enter to the 'Disconnected' state"]);
     expect(tailer.busy).toBe(false);
   });
 
