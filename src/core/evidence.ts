@@ -102,6 +102,7 @@ export function controlsEvidence(controls: TargetResult[]): Evidence {
 
 /** "Windows" on Windows; what the check recorded otherwise. */
 const storeName = (tls: TlsDetail | null): string => tls?.systemStore?.name ?? "Windows";
+const possessive = (name: string): string => (name.endsWith("s") ? `${name}'` : `${name}'s`);
 
 /**
  * Certificates that are not BSG's, grouped by issuer: who is in the middle, and whether the game (which trusts
@@ -133,7 +134,7 @@ export function describeUntrusted(bsg: readonly TargetResult[], controls: readon
           ? "that is not trusted"
           : tls.systemStore.read
             ? `that ${storeName(tls)} does not trust either (untrusted): the game will fail too`
-            : `that the agent does not trust; ${storeName(tls)}'s own store could not be read by this runtime, so the game may still accept it`;
+            : `that the agent does not trust; ${possessive(storeName(tls))} own trust store could not be read by this runtime, so the game may still accept it`;
       text = `HTTPS to BSG (${listIds(ts)}) is intercepted by ${who}: the certificate comes from "${cn ?? "an unnamed issuer"}" ${trust}.`;
     }
     out.push({ kind: "target", targetId: first.id, code, severity: "problem", text: text + everywhere });
