@@ -64,6 +64,9 @@ export interface WorldTargetSpec {
   mode?: TargetMode;
   /** URL path for https targets (default "/"). */
   path?: string;
+  /** Address the target by IP in its URL (like the real `1.1.1.1` control). Use with `scheme: "tcp"`: the world's
+   * certificates name only `*.tarkov.test`. */
+  byIp?: boolean;
 }
 
 export interface WorldSpec {
@@ -334,7 +337,8 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
       const name = `${t.id}.${ZONE}`;
       const port = await freePort(hostIp);
       const host: WorldHost = { id: t.id, group: t.group, scheme, name, ip: hostIp, port, url: "", mode: "up" };
-      host.url = scheme === "tcp" ? `tcp://${name}:${port}` : `https://${name}:${port}${t.path ?? "/"}`;
+      const at = t.byIp === true ? hostIp : name;
+      host.url = scheme === "tcp" ? `tcp://${at}:${port}` : `https://${at}:${port}${t.path ?? "/"}`;
       return { host, server: new TargetServer(host, tls) };
     }),
   );
