@@ -37,6 +37,12 @@ function resolverRows(round: RoundResult): string[] {
       return `${who}: ${a.result.status === "fail" ? a.result.code : "-"}`;
     });
     lines.push(`  ${pad(t.host, 34)} ${parts.join(" | ")}`);
+    const alt = t.publicAddress;
+    if (alt !== null && alt !== undefined) {
+      const failed = PHASES.map((p) => alt.phases[p]).find((r) => r.status === "fail");
+      const outcome = failed?.status === "fail" ? `fails too (${failed.code})` : `works${alt.httpStatus === null ? "" : ` (HTTP ${alt.httpStatus})`}`;
+      lines.push(`  ${pad("", 34)} your DNS's address ${t.address ?? "?"} failed; ${alt.resolver}'s address ${alt.address} ${outcome}`);
+    }
   }
   return lines;
 }

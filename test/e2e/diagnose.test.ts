@@ -206,6 +206,14 @@ describe("interception, trust stores and DNS hijacks as they really are (issue 7
     expect(json.advice[0]).toMatchObject({ step: 5, fixId: "switch-dns" });
   });
 
+  it("the readable report shows the hijack next to the DNS comparison", async () => {
+    for (const id of BSG_IDS) world.setDns(id, { a: [world.sinkholeIp] }, "system");
+    const r = await diagnose();
+    expect(r.stdout.split("\n")[0]).toMatch(/verdict: dns-failure/);
+    expect(r.stdout).toContain(`your DNS's address ${world.sinkholeIp} failed; ${world.config.dns.public[0]}'s address ${world.hosts.get("bsg-prod")!.ip} works (HTTP 200)`);
+    expect(r.stdout).toMatch(/What to do next:\n {2}1\. Your DNS sends Tarkov to the wrong place: switch your DNS/);
+  });
+
   it("a different CDN edge per resolver is not a hijack: no cross-check, ok", async () => {
     for (const id of BSG_IDS) world.setDns(id, { a: [await world.addEdge(id)] }, "system");
     const { json } = await diagnoseJson();
