@@ -2,7 +2,7 @@
  * The evidence lines a diagnosis shows: one plain sentence per fact, written for a support engineer and readable
  * by a player. Pure functions over the round; the rules in classify.ts pick which ones explain the verdict.
  */
-import { interceptorLabel, commonName } from "./interception.js";
+import { commonName, interceptorLabel, interceptorOf } from "./interception.js";
 import { firstFailure, firstFailureOf, isIpLiteral, reachable, targetState } from "./target-state.js";
 import type { Evidence, RoundResult, TargetResult, TlsDetail } from "./types.js";
 import { PHASES } from "./types.js";
@@ -137,7 +137,9 @@ export function describeUntrusted(bsg: readonly TargetResult[], controls: readon
             : `that the agent does not trust; ${possessive(storeName(tls))} own trust store could not be read by this runtime, so the game may still accept it`;
       text = `HTTPS to BSG (${listIds(ts)}) is intercepted by ${who}: the certificate comes from "${cn ?? "an unnamed issuer"}" ${trust}.`;
     }
-    out.push({ kind: "target", targetId: first.id, code, severity: "problem", text: text + everywhere });
+    const product = code === "TLS_UNTRUSTED" ? interceptorOf(issuer) : null;
+    const setting = product === null ? "" : ` The one setting to change: ${product.setting}`;
+    out.push({ kind: "target", targetId: first.id, code, severity: "problem", text: text + everywhere + setting });
   }
   return out;
 }

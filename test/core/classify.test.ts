@@ -70,6 +70,7 @@ describe("interception", () => {
     const d = classify(round({ bsg: [shielded("prod", dn)], controls: upCtl }));
     const p = INTERCEPTORS.find((x) => x.id === product)!;
     expect(d.evidence[0]!.text).toContain(`intercepted by ${p.name}`);
+    expect(d.evidence[0]!.text).toContain(`The one setting to change: ${p.setting}`);
     expect(d.advice[0]!.text).toContain(p.setting);
   });
 
