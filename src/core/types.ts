@@ -57,6 +57,14 @@ export interface TlsDetail {
   verifyError: string | null;
   protocol: string | null;
   validTo: string | null;
+  /**
+   * Which trust store anchored the chain when it was accepted: `public` (Node's bundled Mozilla roots), `config`
+   * (`tls.extraCaFile`) or `system` (only the operating system's store: what the game trusts on Windows, and where
+   * antivirus and corporate proxies install their interception roots). Null when not accepted; absent when unknown.
+   */
+  trustedBy?: "public" | "config" | "system" | null;
+  /** The operating system's trust store as this check saw it: its name ("Windows") and whether it could be read. */
+  systemStore?: { name: string; read: boolean };
 }
 
 export type TargetGroup = "bsg" | "control";
@@ -81,6 +89,22 @@ export interface TargetResult {
   /** Set when the probe threw: the whole target counts as missing evidence, not as a failure. */
   broken: string | null;
   durationMs: number;
+  /**
+   * The DNS cross-check: when the system resolver's address failed (after DNS) and a public resolver answered a
+   * different address, the same connection (same name, same SNI) to that address. Null/absent when not needed.
+   */
+  publicAddress?: PublicAddressCheck | null;
+}
+
+/** The connection to a public resolver's address for a name whose system-resolver address failed. */
+export interface PublicAddressCheck {
+  address: string;
+  /** The public resolver that gave it (`ip[:port]`). */
+  resolver: string;
+  /** `dns` is skipped (the address is given); the transport phases run as for the target itself. */
+  phases: Record<PhaseName, PhaseResult>;
+  tls: TlsDetail | null;
+  httpStatus: number | null;
 }
 
 export type GatewayState = "alive" | "dead" | "no-route" | "unknown";
@@ -157,6 +181,35 @@ export const VERDICT_IDS = [
 ] as const;
 export type VerdictId = (typeof VERDICT_IDS)[number];
 
+/**
+ * The variant of a verdict: which rule decided it. Advice and the fixes that apply are chosen per variant (one
+ * table, src/core/advice.ts), so two situations with the same verdict can need different next steps. Public and
+ * stable like the verdict ids (README "What it tells you: verdicts").
+ */
+export const VARIANTS = {
+  ok: "ok",
+  "ok-inspected": "ok",
+  maintenance: "maintenance",
+  "status-down": "server-outage",
+  "server-errors": "server-outage",
+  "bsg-dns-down": "server-outage",
+  "bsg-degraded": "bsg-degraded",
+  "bsg-unreachable": "bsg-unreachable",
+  "resolver-fails": "dns-failure",
+  "dns-hijack": "dns-failure",
+  "dns-blocked": "dns-failure",
+  intercepted: "tls-intercepted",
+  "intercepted-everywhere": "tls-intercepted",
+  "captive-portal": "tls-intercepted",
+  "wrong-clock": "tls-intercepted",
+  "no-internet": "no-internet",
+  "local-network": "local-network",
+  inconclusive: "inconclusive",
+  "unknown-names": "inconclusive",
+} as const satisfies Record<string, VerdictId>;
+export type VariantId = keyof typeof VARIANTS;
+export const VARIANT_IDS = Object.keys(VARIANTS) as VariantId[];
+
 export type Confidence = "high" | "medium" | "low";
 
 export interface Evidence {
@@ -166,6 +219,11 @@ export interface Evidence {
   text: string;
   targetId?: string;
   code?: FailureCode;
+  /**
+   * How much this line matters: `problem` explains the failure, `info` is worth knowing but breaks nothing (e.g.
+   * HTTPS inspected by an antivirus that Windows trusts). Absent on plain context lines.
+   */
+  severity?: "problem" | "info";
 }
 
 /** One thing to do next; `step` refers to the manual checklist (1–10), `fixId` to an automatic fix. */
@@ -177,6 +235,8 @@ export interface Advice {
 
 export interface Diagnosis {
   verdict: VerdictId;
+  /** Which rule decided the verdict; selects the advice and the fixes that apply. Always set by `classify`. */
+  variant?: VariantId;
   confidence: Confidence;
   /** One line for a toast title or the tray status. */
   headline: string;

@@ -7,6 +7,7 @@
  *      that did not help is rolled back and the player is told.
  * All I/O comes in through `FixEngineDeps`; nothing here throws for things the world can do to us.
  */
+import { applicableFixIds } from "../core/advice.js";
 import { decideAuto, effectivePolicy, judgeVerification, type AutoDecision, type EffectivePolicy, type FixPolicySetting, type FixRisk, type Verification } from "../core/fix-policy.js";
 import type { Diagnosis, VerdictId } from "../core/types.js";
 import type { RunnerLog, RunOutcome, ScriptRunner } from "../ports/powershell.js";
@@ -179,7 +180,7 @@ export class FixEngine {
           needsAdmin: f.needsAdmin,
           reversible: f.reversible,
           rebootNeeded: f.rebootNeeded,
-          appliesNow: diagnosis !== null && f.appliesTo.includes(diagnosis.verdict),
+          appliesNow: diagnosis !== null && applicableFixIds(diagnosis).includes(f.id),
           policy: effectivePolicy(f, this.deps.config.policy[f.id]),
           undoable: f.restores !== undefined ? entries.filter((e) => e.fixId === f.restores && isUndoable(this.fix(f.restores!), e)).length : entries.filter((e) => e.fixId === f.id && isUndoable(f, e)).length,
         } satisfies FixListing,
@@ -271,7 +272,8 @@ export class FixEngine {
         .filter(({ f }) => f.restores === undefined)
         .sort((a, b) => RISK_ORDER[a.f.risk] - RISK_ORDER[b.f.risk] || a.i - b.i);
       for (const { f } of candidates) {
-        const d = decideAuto(f, this.deps.config.policy[f.id], {
+        // Applicability comes from the diagnosis' advice (core/advice.ts), the same lines `diagnose` prints.
+        const d = decideAuto(applicableFixIds(diagnosis).includes(f.id) ? f : { ...f, appliesTo: [] }, this.deps.config.policy[f.id], {
           autoFixEnabled,
           verdict: diagnosis.verdict,
           confirmed: true,

@@ -6,11 +6,14 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Socket } from "node:net";
-import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from "node:tls";
+import type { SecureContext, TLSSocket } from "node:tls";
 import { installRoot } from "../config/load.js";
 import { parseResolverAddress, type ResolvedConfig } from "../config/schema.js";
 import type { FailureCode, PhaseName, TlsDetail } from "../core/types.js";
-import { describeError, errorCode, type PhaseOutcome } from "./limits.js";
+import type { PhaseOutcome } from "./limits.js";
+import { buildTrust, SYSTEM_CA_ENV, type TrustSource, type TrustStore } from "./trust.js";
+
+export { buildTrust } from "./trust.js";
 
 /** A resolver to ask: the operating system's (getaddrinfo) or explicit DNS servers. */
 export type ResolverSpec = { kind: "os"; label: "os" } | { kind: "servers"; servers: string[]; label: string };
@@ -27,6 +30,10 @@ export interface ProbeContext {
   secureContext: SecureContext;
   /** Set when the extra CA file could not be read; appended to TLS failures so the cause is visible. */
   caWarning: string | null;
+  /** Which store each trusted root came from (see trust.ts); absent = the TLS phase does not attribute trust. */
+  trustAnchors?: ReadonlyMap<string, TrustSource>;
+  /** The operating system's store as read for this context. */
+  systemStore?: { name: string; read: boolean };
   userAgent: string;
 }
 
@@ -96,48 +103,32 @@ export function userAgent(): string {
   return `tarkov-connection-agent/${cachedVersion}`;
 }
 
-/** Reads the extra CA once and builds the shared trust store: system roots + that PEM. */
-export function buildTrust(extraCaFile: string | null, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): { secureContext: SecureContext; caWarning: string | null } {
-  const ca = [...rootCertificates];
-  let caWarning: string | null = null;
-  if (extraCaFile !== null) {
-    try {
-      ca.push(readFile(extraCaFile));
-    } catch (e) {
-      caWarning = `extra CA file ${extraCaFile} could not be read (${errorCode(e) ?? describeError(e)})`;
-    }
-  }
+/**
+ * Building a context with every system root costs ~20 ms of CPU, which at one round every 15 s was the largest part
+ * of the agent's idle CPU. Reuse it until the extra CA file (or the system-store override file) changes, checked by
+ * mtime and size, a cheap stat. The operating system's own store is read once per process.
+ */
+let trustCache: { key: string; trust: TrustStore } | null = null;
+
+function fileKey(path: string | undefined | null): string {
+  if (path === undefined || path === null || path === "") return "-";
   try {
-    return { secureContext: createSecureContext({ ca }), caWarning };
-  } catch (e) {
-    // A malformed PEM must not cost the whole round: fall back to the system roots and say why.
-    return { secureContext: createSecureContext({ ca: [...rootCertificates] }), caWarning: `extra CA file ${extraCaFile ?? ""} is not a usable PEM (${describeError(e)})` };
+    const st = statSync(path);
+    return `${path}:${st.mtimeMs}:${st.size}`;
+  } catch {
+    return `${path}:missing`;
   }
 }
 
-/**
- * Building a context with every system root costs ~20 ms of CPU, which at one round every 15 s was the largest part
- * of the agent's idle CPU. Reuse it until the extra CA file changes (checked by mtime and size, a cheap stat).
- */
-let trustCache: { key: string; trust: ReturnType<typeof buildTrust> } | null = null;
-
-function cachedTrust(extraCaFile: string | null): ReturnType<typeof buildTrust> {
-  let key = "system";
-  if (extraCaFile !== null) {
-    try {
-      const st = statSync(extraCaFile);
-      key = `${extraCaFile}:${st.mtimeMs}:${st.size}`;
-    } catch {
-      key = `${extraCaFile}:missing`;
-    }
-  }
+function cachedTrust(extraCaFile: string | null): TrustStore {
+  const key = `${fileKey(extraCaFile)}|${fileKey(process.env[SYSTEM_CA_ENV])}`;
   if (trustCache === null || trustCache.key !== key) trustCache = { key, trust: buildTrust(extraCaFile) };
   return trustCache.trust;
 }
 
 /** The probe context for one round. */
 export function buildProbeContext(config: ResolvedConfig, signal: AbortSignal): ProbeContext {
-  const { secureContext, caWarning } = cachedTrust(config.tls.extraCaFile);
+  const { secureContext, caWarning, anchors, systemStore } = cachedTrust(config.tls.extraCaFile);
   return {
     timeoutMs: config.probe.timeoutMs,
     signal,
@@ -145,6 +136,8 @@ export function buildProbeContext(config: ResolvedConfig, signal: AbortSignal): 
     publicResolvers: config.dns.public.map((a) => serversResolver([a])),
     secureContext,
     caWarning,
+    trustAnchors: anchors,
+    systemStore,
     userAgent: userAgent(),
   };
 }

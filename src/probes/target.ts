@@ -3,19 +3,15 @@
  * while the public resolvers answer the same name in parallel for comparison.
  */
 import type { TargetConfig } from "../config/schema.js";
-import { PHASES, type FailureCode, type PhaseName, type PhaseResult, type ResolverAnswer, type TargetResult } from "../core/types.js";
+import { PHASES, type PhaseName, type PhaseResult, type ResolverAnswer, type TargetResult } from "../core/types.js";
+import { runPhases } from "./chain.js";
 import { parseTargetUrl, type ChainState, type PhaseProbe, type ProbeContext } from "./context.js";
 import { resolveName } from "./dns.js";
-import { abortMessage, describeError, elapsed } from "./limits.js";
+import { describeError, elapsed } from "./limits.js";
+import { crossCheckPublicAddress } from "./public-address.js";
 import { PHASE_PROBES } from "./registry.js";
 
-/** The code a phase reports when its time runs out (its own timer or the round deadline). */
-export const PHASE_TIMEOUT_CODE: Record<PhaseName, FailureCode> = {
-  dns: "DNS_TIMEOUT",
-  tcp: "TCP_TIMEOUT",
-  tls: "TLS_TIMEOUT",
-  http: "HTTP_TIMEOUT",
-};
+export { PHASE_TIMEOUT_CODE } from "./chain.js";
 
 const allSkipped = (reason: string): Record<PhaseName, PhaseResult> =>
   Object.fromEntries(PHASES.map((p) => [p, { status: "skipped", reason }])) as Record<PhaseName, PhaseResult>;
@@ -73,30 +69,17 @@ export async function probeTarget(target: TargetConfig, ctx: ProbeContext, phase
         return { resolver: resolver.label, role: "public", result: r.ok ? { status: "ok", ms } : { status: "fail", code: r.code, ms, message: r.message }, addresses: r.ok ? r.value : [] };
       }),
     );
-    let failedAt: PhaseName | null = null;
-    for (const probe of phases) {
-      if (failedAt !== null) {
-        result.phases[probe.phase] = { status: "skipped", reason: `${failedAt} failed` };
-        continue;
-      }
-      if (!probe.appliesTo(parsed)) {
-        result.phases[probe.phase] = { status: "skipped", reason: `not applicable to ${parsed.scheme}:// targets` };
-        continue;
-      }
-      if (ctx.signal.aborted) {
-        result.phases[probe.phase] = { status: "fail", code: PHASE_TIMEOUT_CODE[probe.phase], ms: 0, message: `${probe.phase}: ${abortMessage(ctx.signal)}` };
-        failedAt = probe.phase;
-        continue;
-      }
-      const t0 = performance.now();
-      const r = await probe.run(chain, ctx);
-      const ms = elapsed(t0);
-      result.phases[probe.phase] = r.ok ? { status: "ok", ms } : { status: "fail", code: r.code, ms, message: r.message };
-      if (!r.ok) failedAt = probe.phase;
-    }
+    const failedAt = await runPhases(chain, ctx, phases, result.phases);
     const dnsPhase = result.phases.dns;
     const systemAnswer: ResolverAnswer = { resolver: ctx.systemResolver.label, role: "system", result: dnsPhase, addresses: chain.addresses };
     result.dns = [systemAnswer, ...(await publicAnswers)];
+    const failed = failedAt === null ? null : result.phases[failedAt];
+    if (failedAt !== null && failed?.status === "fail") {
+      // Free the failed connection first: the cross-check opens its own.
+      chain.tlsSocket?.destroy();
+      chain.socket?.destroy();
+      result.publicAddress = await crossCheckPublicAddress(parsed, chain.address, { phase: failedAt, code: failed.code }, result.dns, ctx, phases);
+    }
     result.scheme = parsed.scheme === "tcp" ? "tcp" : "https";
     result.address = chain.address;
     result.tls = chain.tls;

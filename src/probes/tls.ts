@@ -5,10 +5,38 @@
  */
 import type { Socket } from "node:net";
 import { isIP } from "node:net";
-import { checkServerIdentity, connect, type PeerCertificate, type SecureContext, type TLSSocket } from "node:tls";
+import { checkServerIdentity, connect, type DetailedPeerCertificate, type PeerCertificate, type SecureContext, type TLSSocket } from "node:tls";
 import type { FailureCode, TlsDetail } from "../core/types.js";
 import { fail, type PhaseProbe } from "./context.js";
 import { armLimits, describeError, errorCode, ignoreErrors, once, type Limits } from "./limits.js";
+import type { TrustSource } from "./trust.js";
+
+/** What the TLS phase needs to say which store accepted a chain (trust.ts). */
+export interface TrustAttribution {
+  anchors: ReadonlyMap<string, TrustSource>;
+  systemStore: { name: string; read: boolean };
+}
+
+const PRECEDENCE: readonly TrustSource[] = ["public", "config", "system"];
+
+/**
+ * The store that anchored an accepted chain: every certificate of the chain Node built (the server's plus the root
+ * it found in our store) is looked up, and a public root wins over a configured one over a system-only one.
+ */
+export function anchorOf(socket: TLSSocket, anchors: ReadonlyMap<string, TrustSource>): TrustSource | null {
+  const found = new Set<TrustSource>();
+  const seen = new Set<string>();
+  let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (cert !== undefined && Buffer.isBuffer(cert.raw)) {
+    const key = cert.raw.toString("base64");
+    if (seen.has(key)) break;
+    seen.add(key);
+    const source = anchors.get(key);
+    if (source !== undefined) found.add(source);
+    cert = cert.issuerCertificate;
+  }
+  return PRECEDENCE.find((s) => found.has(s)) ?? null;
+}
 
 const UNTRUSTED = new Set([
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -66,7 +94,7 @@ export interface TlsAnswer {
 export type TlsOutcome = { ok: true; value: TlsAnswer } | { ok: false; code: FailureCode; message: string; detail: TlsDetail | null };
 
 /** Handshakes on `socket` for `host` and judges the certificate against `secureContext`. Never throws. */
-export async function startTls(socket: Socket, host: string, secureContext: SecureContext, limits: Limits): Promise<TlsOutcome> {
+export async function startTls(socket: Socket, host: string, secureContext: SecureContext, limits: Limits, trust?: TrustAttribution): Promise<TlsOutcome> {
   const what = `TLS ${host}`;
   const result = once<TlsOutcome>();
   // RFC 6066 forbids an IP address as SNI; Node warns about it, so IP-literal targets go without.
@@ -87,6 +115,10 @@ export async function startTls(socket: Socket, host: string, secureContext: Secu
       if (identity !== undefined) verifyError = errorCode(identity) ?? "ERR_TLS_CERT_ALTNAME_INVALID";
     }
     const detail = tlsDetailOf(tlsSocket, verifyError);
+    if (trust !== undefined) {
+      detail.systemStore = trust.systemStore;
+      detail.trustedBy = verifyError === null ? anchorOf(tlsSocket, trust.anchors) : null;
+    }
     if (verifyError === null) {
       result.settle({ ok: true, value: { socket: tlsSocket, detail } });
       return;
@@ -115,7 +147,8 @@ export const tlsPhase: PhaseProbe = {
   appliesTo: (t) => t.scheme === "https",
   async run(state, ctx) {
     if (state.socket === null) return fail("TLS_HANDSHAKE", "no connected socket");
-    const r = await startTls(state.socket, state.target.host, ctx.secureContext, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    const trust = ctx.trustAnchors !== undefined && ctx.systemStore !== undefined ? { anchors: ctx.trustAnchors, systemStore: ctx.systemStore } : undefined;
+    const r = await startTls(state.socket, state.target.host, ctx.secureContext, { timeoutMs: ctx.timeoutMs, signal: ctx.signal }, trust);
     if (!r.ok) {
       state.tls = r.detail;
       const note = ctx.caWarning !== null && r.detail !== null ? ` (note: ${ctx.caWarning})` : "";

@@ -3,7 +3,8 @@
  * The zod schema below is the single definition; the tests validate real CLI output against it.
  */
 import { z } from "zod";
-import { FAILURE_CODES, PHASES, VERDICT_IDS, type Diagnosis, type PhaseResult, type RoundResult } from "../core/types.js";
+import { DEFAULT_VARIANT } from "../core/advice.js";
+import { FAILURE_CODES, PHASES, VARIANT_IDS, VERDICT_IDS, type Diagnosis, type PhaseResult, type RoundResult, type TlsDetail } from "../core/types.js";
 
 const code = z.enum(FAILURE_CODES);
 
@@ -25,6 +26,20 @@ const resolverJsonSchema = z.object({
   addresses: z.array(z.string()),
 });
 
+const phasesJsonSchema = z.object(Object.fromEntries(PHASES.map((p) => [p, phaseJsonSchema])) as Record<(typeof PHASES)[number], typeof phaseJsonSchema>);
+
+const tlsJsonSchema = z.object({
+  issuer: z.string().nullable(),
+  subject: z.string().nullable(),
+  verifyError: z.string().nullable(),
+  protocol: z.string().nullable(),
+  validTo: z.string().nullable(),
+  /** Which store accepted the chain (public = Node's bundled roots); null when not accepted or not known. */
+  trustedBy: z.enum(["public", "config", "system"]).nullable(),
+  /** The operating system's trust store as the check saw it; null when not known. */
+  systemStore: z.object({ name: z.string(), read: z.boolean() }).nullable(),
+});
+
 export const diagnoseJsonSchema = z.object({
   schema: z.literal(1),
   tool: z.literal("tarkov-connection-agent"),
@@ -33,6 +48,8 @@ export const diagnoseJsonSchema = z.object({
   durationMs: z.number().nonnegative(),
   deadlineHit: z.boolean(),
   verdict: z.enum(VERDICT_IDS),
+  /** Which rule decided the verdict (README "What it tells you: verdicts"); selects advice and applicable fixes. */
+  variant: z.enum(VARIANT_IDS),
   confidence: z.enum(["high", "medium", "low"]),
   headline: z.string(),
   meaning: z.string(),
@@ -42,6 +59,7 @@ export const diagnoseJsonSchema = z.object({
       text: z.string(),
       targetId: z.string().optional(),
       code: code.optional(),
+      severity: z.enum(["problem", "info"]).optional(),
     }),
   ),
   advice: z.array(z.object({ step: z.int().min(1).max(10).nullable(), text: z.string(), fixId: z.string().optional() })),
@@ -54,11 +72,11 @@ export const diagnoseJsonSchema = z.object({
       port: z.int(),
       address: z.string().nullable(),
       broken: z.string().nullable(),
-      phases: z.object(Object.fromEntries(PHASES.map((p) => [p, phaseJsonSchema])) as Record<(typeof PHASES)[number], typeof phaseJsonSchema>),
+      phases: phasesJsonSchema,
       dns: z.array(resolverJsonSchema),
-      tls: z
-        .object({ issuer: z.string().nullable(), subject: z.string().nullable(), verifyError: z.string().nullable(), protocol: z.string().nullable(), validTo: z.string().nullable() })
-        .nullable(),
+      tls: tlsJsonSchema.nullable(),
+      /** The same connection to a public resolver's address, tried when your DNS's address failed; null when not needed. */
+      publicAddress: z.object({ address: z.string(), resolver: z.string(), phases: phasesJsonSchema, tls: tlsJsonSchema.nullable(), httpStatus: z.int().nullable() }).nullable(),
       httpStatus: z.int().nullable(),
       ttfbMs: z.number().nullable(),
       durationMs: z.number(),
@@ -94,6 +112,11 @@ const phaseJson = (r: PhaseResult): z.infer<typeof phaseJsonSchema> =>
 
 const round1 = (ms: number): number => Math.round(ms * 10) / 10;
 
+const phasesJson = (p: RoundResult["targets"][number]["phases"]) => ({ dns: phaseJson(p.dns), tcp: phaseJson(p.tcp), tls: phaseJson(p.tls), http: phaseJson(p.http) });
+
+const tlsJson = (t: TlsDetail | null): z.infer<typeof tlsJsonSchema> | null =>
+  t === null ? null : { issuer: t.issuer, subject: t.subject, verifyError: t.verifyError, protocol: t.protocol, validTo: t.validTo, trustedBy: t.trustedBy ?? null, systemStore: t.systemStore ?? null };
+
 export function toDiagnoseJson(round: RoundResult, d: Diagnosis, version: string): DiagnoseJson {
   return {
     schema: 1,
@@ -103,6 +126,7 @@ export function toDiagnoseJson(round: RoundResult, d: Diagnosis, version: string
     durationMs: round1(round.durationMs),
     deadlineHit: round.deadlineHit,
     verdict: d.verdict,
+    variant: d.variant ?? DEFAULT_VARIANT[d.verdict],
     confidence: d.confidence,
     headline: d.headline,
     meaning: d.meaning,
@@ -116,12 +140,16 @@ export function toDiagnoseJson(round: RoundResult, d: Diagnosis, version: string
       port: t.port,
       address: t.address,
       broken: t.broken,
-      phases: { dns: phaseJson(t.phases.dns), tcp: phaseJson(t.phases.tcp), tls: phaseJson(t.phases.tls), http: phaseJson(t.phases.http) },
+      phases: phasesJson(t.phases),
       dns: t.dns.map((a) => {
         const p = phaseJson(a.result);
         return { resolver: a.resolver, role: a.role, ok: p.ok, code: p.code, ms: p.ms, addresses: a.addresses };
       }),
-      tls: t.tls,
+      tls: tlsJson(t.tls),
+      publicAddress:
+        t.publicAddress === null || t.publicAddress === undefined
+          ? null
+          : { address: t.publicAddress.address, resolver: t.publicAddress.resolver, phases: phasesJson(t.publicAddress.phases), tls: tlsJson(t.publicAddress.tls), httpStatus: t.publicAddress.httpStatus },
       httpStatus: t.httpStatus,
       ttfbMs: t.ttfbMs === null ? null : round1(t.ttfbMs),
       durationMs: round1(t.durationMs),

@@ -37,14 +37,23 @@ function resolverRows(round: RoundResult): string[] {
       return `${who}: ${a.result.status === "fail" ? a.result.code : "-"}`;
     });
     lines.push(`  ${pad(t.host, 34)} ${parts.join(" | ")}`);
+    const alt = t.publicAddress;
+    if (alt !== null && alt !== undefined) {
+      const failed = PHASES.map((p) => alt.phases[p]).find((r) => r.status === "fail");
+      const outcome = failed?.status === "fail" ? `fails too (${failed.code})` : `works${alt.httpStatus === null ? "" : ` (HTTP ${alt.httpStatus})`}`;
+      lines.push(`  ${pad("", 34)} your DNS's address ${t.address ?? "?"} failed; ${alt.resolver}'s address ${alt.address} ${outcome}`);
+    }
   }
   return lines;
 }
 
 function certRows(round: RoundResult): string[] {
   return round.targets
-    .filter((t) => t.tls !== null && t.tls.verifyError !== null)
-    .map((t) => `  ${t.id}: certificate from "${t.tls?.issuer ?? "?"}" for "${t.tls?.subject ?? "?"}" (${t.tls?.verifyError ?? ""})`);
+    .filter((t) => t.tls !== null && (t.tls.verifyError !== null || t.tls.trustedBy === "system"))
+    .map((t) => {
+      const why = t.tls?.verifyError ?? `trusted only by ${t.tls?.systemStore?.name ?? "the system store"}`;
+      return `  ${t.id}: certificate from "${t.tls?.issuer ?? "?"}" for "${t.tls?.subject ?? "?"}" (${why})`;
+    });
 }
 
 const MARK = { high: "", medium: " (fairly sure)", low: " (unsure)" } as const;
@@ -58,7 +67,7 @@ export function renderDiagnoseText(round: RoundResult, d: Diagnosis): string {
   out.push(`Checked at ${round.at} in ${(round.durationMs / 1000).toFixed(1)} s${round.deadlineHit ? " (some checks were cut short by the deadline)" : ""}`);
   out.push("");
   out.push("Why the agent thinks so:");
-  const keyEvidence = d.evidence.filter((e) => e.kind !== "target" || e.code !== undefined).slice(0, 8);
+  const keyEvidence = d.evidence.filter((e) => e.kind !== "target" || e.code !== undefined || e.severity !== undefined).slice(0, 8);
   for (const e of keyEvidence) out.push(`  - ${e.text}`);
   out.push("");
   out.push("Connections (time per phase, or the failure code):");
@@ -72,7 +81,7 @@ export function renderDiagnoseText(round: RoundResult, d: Diagnosis): string {
   const certs = certRows(round);
   if (certs.length > 0) {
     out.push("");
-    out.push("Certificates that were not trusted:");
+    out.push("Certificates that were not trusted, or trusted only by the system store (HTTPS inspection):");
     out.push(...certs);
   }
   out.push("");

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { classify, targetState } from "../../src/core/classify.js";
-import { VERDICT_IDS, type VerdictId } from "../../src/core/types.js";
+import { INTERCEPTORS, interceptorOf } from "../../src/core/interception.js";
+import { VARIANT_IDS, VARIANTS, VERDICT_IDS, type VerdictId } from "../../src/core/types.js";
+import { INTERCEPTION_SAMPLES, PUBLIC_ISSUERS } from "../world/interception-samples.js";
 import { round, target, type RoundSpec } from "../helpers/round-builder.js";
+import { ESET, hijacked, inspected, shielded, upBsg, upCtl, variantCases } from "./variant-cases.js";
 
-const upBsg = [{ id: "prod" }, { id: "gw" }, { id: "launcher" }];
-const upCtl = [{ id: "cf" }, { id: "google" }];
 
 const cases: Array<[string, RoundSpec, VerdictId, "high" | "medium" | "low"]> = [
   ["everything reachable", { bsg: upBsg, controls: upCtl }, "ok", "high"],
@@ -42,6 +43,100 @@ const cases: Array<[string, RoundSpec, VerdictId, "high" | "medium" | "low"]> = 
   ["controls blocked but BSG reachable: not no-internet", { bsg: upBsg, controls: [{ id: "cf", fail: "TCP_TIMEOUT" }] }, "ok", "high"],
 ];
 
+describe("verdict variants (README table)", () => {
+  it.each(variantCases)("%s → %s", (_name, spec, variant, confidence) => {
+    const d = classify(round(spec));
+    expect(d.variant).toBe(variant);
+    expect(d.verdict).toBe(VARIANTS[variant]);
+    expect(d.confidence).toBe(confidence);
+  });
+
+  it("covers every variant id", () => {
+    expect(new Set(variantCases.map((c) => c[2]))).toEqual(new Set(VARIANT_IDS));
+  });
+});
+
+describe("interception", () => {
+  it("does not call it no-internet when every HTTPS site, controls included, answers with an antivirus certificate", () => {
+    const d = classify(round({ bsg: [shielded("prod"), shielded("gw")], controls: [shielded("cf"), shielded("google")], gateway: "alive" }));
+    expect(d.verdict).toBe("tls-intercepted");
+    expect(d.meaning).toMatch(/Every secure site/);
+    expect(d.evidence[0]).toMatchObject({ severity: "problem", code: "TLS_UNTRUSTED" });
+    expect(d.evidence[0]!.text).toMatch(/intercepted by Avast: the certificate comes from "Avast Web\/Mail Shield Root" that Windows does not trust either \(untrusted\): the game will fail too\. Other sites get it too \(cf, google\)/);
+    expect(d.advice[0]).toMatchObject({ step: 6, text: expect.stringMatching(/^It is Avast\. In Avast open .*Enable HTTPS scanning/) });
+  });
+
+  it.each(INTERCEPTION_SAMPLES.map((x) => [x.product, x.dn] as const))("names %s from its real root (%s) with its own setting", (product, dn) => {
+    const d = classify(round({ bsg: [shielded("prod", dn)], controls: upCtl }));
+    const p = INTERCEPTORS.find((x) => x.id === product)!;
+    expect(d.evidence[0]!.text).toContain(`intercepted by ${p.name}`);
+    expect(d.evidence[0]!.text).toContain(`The one setting to change: ${p.setting}`);
+    expect(d.advice[0]!.text).toContain(p.setting);
+  });
+
+  it.each(PUBLIC_ISSUERS.map((x) => [x]))("never names a public CA as an interceptor: %s", (issuer) => {
+    expect(interceptorOf(issuer)).toBeNull();
+  });
+
+  it("names an unknown issuer by its certificate name and gives the generic setting", () => {
+    const d = classify(round({ bsg: [shielded("prod", "CN=Contoso Proxy Root, O=Contoso")], controls: upCtl }));
+    expect(d.variant).toBe("intercepted");
+    expect(d.evidence[0]!.text).toContain('intercepted by "Contoso Proxy Root"');
+    expect(d.advice[0]!.text).toMatch(/Turn off HTTPS\/web scanning/);
+  });
+
+  it("trusted by Windows: the verdict stays ok, the inspection is evidence with lower severity", () => {
+    const d = classify(round({ bsg: [inspected("prod"), inspected("gw")], controls: upCtl }));
+    expect(d.verdict).toBe("ok");
+    expect(d.evidence[0]).toMatchObject({ severity: "info" });
+    expect(d.evidence[0]!.text).toMatch(/^HTTPS to BSG is inspected by Kaspersky \(trusted by Windows\): prod, gw get a certificate from "Kaspersky Anti-Virus Personal Root Certificate"/);
+    expect(d.advice.some((a) => a.text.includes(INTERCEPTORS.find((x) => x.id === "kaspersky")!.setting))).toBe(true);
+  });
+
+  it("a public root at BSG is nothing to report", () => {
+    const d = classify(round({ bsg: [{ id: "prod", issuer: PUBLIC_ISSUERS[1], trustedBy: "public" }], controls: upCtl }));
+    expect(d.variant).toBe("ok");
+    expect(d.evidence.some((e) => e.severity !== undefined)).toBe(false);
+  });
+
+  it("does not claim the game fails too when the system store could not be read", () => {
+    const d = classify(round({ bsg: [{ ...shielded("prod", ESET), systemStoreRead: false }], controls: upCtl }));
+    expect(d.evidence[0]!.text).toMatch(/intercepted by ESET: .*Windows' own trust store could not be read by this runtime, so the game may still accept it/);
+  });
+
+  it("a certificate for another name is a sign-in page, and the advice says to sign in first", () => {
+    const d = classify(round({ bsg: [{ id: "prod", fail: "TLS_HOSTNAME_MISMATCH", issuer: "CN=Aruba Captive Portal CA" }], controls: upCtl }));
+    expect(d.variant).toBe("captive-portal");
+    expect(d.evidence[0]!.text).toMatch(/certificate for "portal\.captive\.example" from "Aruba Captive Portal CA" instead of BSG's/);
+    expect(d.advice[0]!.text).toMatch(/sign in/);
+  });
+});
+
+describe("DNS hijack", () => {
+  it("says your DNS sends Tarkov to the wrong place, with both addresses", () => {
+    const d = classify(round({ bsg: [{ ...hijacked("prod", "TLS_HOSTNAME_MISMATCH"), issuer: "CN=ISP Block Page" }, hijacked("gw")], controls: upCtl }));
+    expect(d.verdict).toBe("dns-failure");
+    expect(d.variant).toBe("dns-hijack");
+    expect(d.evidence[0]!.text).toBe("Your DNS sends prod.example.test to 10.10.34.35, where the connection fails with TLS_HOSTNAME_MISMATCH (a certificate for \"portal.captive.example\") while 1.1.1.1's answer 192.0.2.99 works (HTTP 200): your DNS sends Tarkov to the wrong place.");
+    expect(d.advice[0]).toMatchObject({ step: 5, fixId: "switch-dns" });
+  });
+
+  it("a resolver that hijacks every name (controls too) is a DNS problem, not no internet", () => {
+    const d = classify(round({ bsg: [hijacked("prod"), hijacked("gw")], controls: [hijacked("cf"), hijacked("google")], gateway: "alive" }));
+    expect(d.variant).toBe("dns-hijack");
+  });
+
+  it("different answers whose public address fails too are not a hijack", () => {
+    const d = classify(round({ bsg: [{ ...hijacked("prod"), publicAddress: "TCP_REFUSED" }, { ...hijacked("gw"), publicAddress: "TCP_REFUSED" }], controls: upCtl }));
+    expect(d.verdict).toBe("bsg-unreachable");
+    expect(d.evidence.some((e) => /fails too \(TCP_REFUSED\), so your DNS's different answer is not the cause/.test(e.text))).toBe(true);
+  });
+
+  it("a different answer that works is simply ok", () => {
+    expect(classify(round({ bsg: [{ id: "prod", address: "10.10.34.35" }], controls: upCtl })).variant).toBe("ok");
+  });
+});
+
 describe("classify", () => {
   it.each(cases)("%s → %s", (_name, spec, verdict, confidence) => {
     const d = classify(round(spec));
@@ -56,7 +151,7 @@ describe("classify", () => {
     expect(new Set(cases.map((c) => c[2]))).toEqual(new Set(VERDICT_IDS));
   });
 
-  it("names the intercepting certificate's issuer in the evidence", () => {
+  it("names the intercepting certificate's issuer in the evidence (old-style name without a product)", () => {
     const d = classify(round({ bsg: [{ id: "prod", fail: "TLS_UNTRUSTED", issuer: "CN=Avast Web Shield Root" }], controls: upCtl }));
     expect(d.evidence[0]?.text).toContain("Avast Web Shield Root");
   });

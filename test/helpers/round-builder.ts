@@ -19,6 +19,14 @@ export interface TargetSpec {
   issuer?: string;
   /** `tcp://` targets stop after the TCP phase. */
   scheme?: "https" | "tcp";
+  /** Which store accepted the certificate (TLS ok), or null when it was rejected; sets the TLS detail. */
+  trustedBy?: "public" | "config" | "system" | null;
+  /** The system store could be read (default true when `trustedBy` or `issuer` is given). */
+  systemStoreRead?: boolean;
+  /** The cross-check at the public resolver's address (192.0.2.99): ok, or the code it failed with. */
+  publicAddress?: "ok" | FailureCode;
+  /** The address your DNS gave (default 192.0.2.1). */
+  address?: string;
 }
 
 export function target(spec: TargetSpec): TargetResult {
@@ -48,18 +56,42 @@ export function target(spec: TargetSpec): TargetResult {
     scheme: tcpOnly ? "tcp" : "https",
     host,
     port: 443,
-    address: systemFailed ? null : "192.0.2.1",
+    address: systemFailed ? null : (spec.address ?? "192.0.2.1"),
     phases,
     dns: [
-      { resolver: "os", role: "system", result: systemResult, addresses: systemFailed ? [] : ["192.0.2.1"] },
+      { resolver: "os", role: "system", result: systemResult, addresses: systemFailed ? [] : [spec.address ?? "192.0.2.1"] },
       {
         resolver: "1.1.1.1",
         role: "public",
         result: systemFailed && !spec.publicDnsOk ? { status: "fail", code: "DNS_TIMEOUT", ms: 500, message: "" } : ok(),
-        addresses: systemFailed && !spec.publicDnsOk ? [] : ["192.0.2.1"],
+        addresses: systemFailed && !spec.publicDnsOk ? [] : [spec.publicAddress === undefined ? "192.0.2.1" : "192.0.2.99"],
       },
     ],
-    tls: spec.issuer ? { issuer: spec.issuer, subject: `CN=${host}`, verifyError: "SELF_SIGNED_CERT_IN_CHAIN", protocol: "TLSv1.3", validTo: null } : null,
+    tls:
+      spec.issuer || spec.trustedBy !== undefined
+        ? {
+            issuer: spec.issuer ?? null,
+            subject: spec.fail === "TLS_HOSTNAME_MISMATCH" ? "CN=portal.captive.example" : `CN=${host}`,
+            verifyError: spec.fail === "TLS_HOSTNAME_MISMATCH" ? "ERR_TLS_CERT_ALTNAME_INVALID" : spec.fail === "TLS_EXPIRED" ? "CERT_HAS_EXPIRED" : spec.fail?.startsWith("TLS_") ? "SELF_SIGNED_CERT_IN_CHAIN" : null,
+            protocol: "TLSv1.3",
+            validTo: null,
+            trustedBy: spec.trustedBy ?? null,
+            systemStore: { name: "Windows", read: spec.systemStoreRead ?? true },
+          }
+        : null,
+    publicAddress:
+      spec.publicAddress === undefined
+        ? null
+        : {
+            address: "192.0.2.99",
+            resolver: "1.1.1.1",
+            phases:
+              spec.publicAddress === "ok"
+                ? { dns: { status: "skipped", reason: "address from 1.1.1.1" }, tcp: ok(), tls: ok(), http: ok() }
+                : { dns: { status: "skipped", reason: "address from 1.1.1.1" }, tcp: { status: "fail", code: spec.publicAddress, ms: 100, message: "" }, tls: skipped, http: skipped },
+            tls: null,
+            httpStatus: spec.publicAddress === "ok" ? 200 : null,
+          },
     httpStatus: spec.fail === "HTTP_5XX" ? 503 : spec.fail === "HTTP_4XX" ? 403 : spec.fail || tcpOnly ? null : 200,
     ttfbMs: null,
     broken: spec.broken ? "TypeError: boom" : null,

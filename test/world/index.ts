@@ -14,6 +14,11 @@
  * world.setDns("bsg-prod", "nxdomain", "system");         // the ISP resolver lies, the public one does not
  * world.setStatus("updating");                            // status API: global status 1
  * await world.setGateway("dead");
+ * await world.setInterceptor("eset");                     // "untrusted" hosts now present ESET's real root name
+ * const store = world.writeSystemStore(tmpDir);           // PEM of that root: TARKOV_AGENT_SYSTEM_CA_FILE=store
+ * world.setDns("bsg-prod", { a: [world.sinkholeIp] }, "system");           // DNS hijack to a refusing address
+ * world.setDns("bsg-prod", { a: [await world.blockPage()] }, "system");    // … or to a block page
+ * world.setDns("bsg-prod", { a: [await world.addEdge("bsg-prod")] }, "system"); // a different but working answer
  * await world.close();
  * ```
  *
@@ -21,7 +26,8 @@
  *   up → ok (HTTP 200) · 5xx → HTTP_5XX (503) · 4xx → HTTP_4XX (403) · refuse → TCP_REFUSED ·
  *   blackhole → TCP_TIMEOUT · silent → TLS_TIMEOUT (accepts, never speaks) · reset → TLS_HANDSHAKE (RST after
  *   the ClientHello) · hang-http → HTTP_TIMEOUT (TLS ok, no response) · garbage → HTTP_PROTOCOL ·
- *   wrong-host → TLS_HOSTNAME_MISMATCH · untrusted → TLS_UNTRUSTED (issuer "Antivirus Web Shield Root") ·
+ *   wrong-host → TLS_HOSTNAME_MISMATCH · untrusted → TLS_UNTRUSTED (issuer: the current interceptor's real root
+ *   name, Avast's by default; `setInterceptor("kaspersky")` switches product) ·
  *   expired → TLS_EXPIRED · unreachable → NET_UNREACHABLE (DNS answers 255.255.255.255: the kernel refuses a TCP
  *   connect to a broadcast address with ENETUNREACH before sending anything).
  */
@@ -32,11 +38,14 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Blackhole } from "./blackhole.js";
-import { makeCerts, type ServerCert, type WorldCerts } from "./certs.js";
+import { makeCerts, makeInterceptor, type ServerCert, type WorldCerts } from "./certs.js";
+import { sampleOf, type InterceptionSample } from "./interception-samples.js";
+import type { InterceptorId } from "../../src/core/interception.js";
 import { DnsServer, type DnsBehaviour } from "./dns-server.js";
 import { StatusServer, type StatusContent, type StatusMode } from "./status-server.js";
 
 export { INTERCEPTION_ISSUER, TEST_ROOT_SUBJECT } from "./certs.js";
+export { INTERCEPTION_SAMPLES, PUBLIC_ISSUERS, sampleOf, type InterceptionSample } from "./interception-samples.js";
 export { STATUS_MODES, type StatusMode, type StatusContent } from "./status-server.js";
 export type { DnsBehaviour } from "./dns-server.js";
 export { Blackhole } from "./blackhole.js";
@@ -55,6 +64,9 @@ export interface WorldTargetSpec {
   mode?: TargetMode;
   /** URL path for https targets (default "/"). */
   path?: string;
+  /** Address the target by IP in its URL (like the real `1.1.1.1` control). Use with `scheme: "tcp"`: the world's
+   * certificates name only `*.tarkov.test`. */
+  byIp?: boolean;
 }
 
 export interface WorldSpec {
@@ -136,6 +148,19 @@ export interface World {
   setStatus(mode: StatusMode, content?: Partial<StatusContent>): void;
   /** alive = a refused port answers; dead = the gateway's port is blackholed. */
   setGateway(state: "alive" | "dead"): Promise<void>;
+  /**
+   * Which product's root signs the "untrusted" hosts' certificates (minted once per product, with the real issuer
+   * name from interception-samples.ts). Resolves with the issuer as the probe reports it.
+   */
+  setInterceptor(product: InterceptorId | InterceptionSample): Promise<string>;
+  /** Writes the current interceptor's root as a PEM file in `dir` (a "system store" that trusts it); returns the path. */
+  writeSystemStore(dir: string): string;
+  /** An address where nothing listens: a DNS answer pointing there is refused (a sinkhole). */
+  readonly sinkholeIp: string;
+  /** Starts (once) a block page: on every target's port, a TLS server with a certificate for another name. Its address. */
+  blockPage(): Promise<string>;
+  /** A second working address for a target (another CDN edge): same certificate, same behaviour. Its address. */
+  addEdge(id: string): Promise<string>;
   /** Stops every server, worker and socket and deletes the temp folder. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -205,7 +230,7 @@ class TargetServer {
   }
 
   async #listen(): Promise<NetServer> {
-    const server = createNetServer((socket) => this.#accept(socket));
+    const server = createNetServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen({ host: this.host.ip, port: this.host.port }, () => {
@@ -218,7 +243,8 @@ class TargetServer {
     return server;
   }
 
-  #accept(socket: Socket): void {
+  /** Serves one connection with the behaviour of the moment (also used by this host's extra CDN edges). */
+  accept(socket: Socket): void {
     this.#sockets.add(socket);
     socket.on("close", () => this.#sockets.delete(socket));
     socket.on("error", () => undefined);
@@ -296,6 +322,8 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
   cleanups.push(async () => {
     for (const r of held) r.destroy();
   });
+  let interceptorPem = certs.untrustedCaPem;
+  const minted = new Map<string, { cert: ServerCert; caPem: string }>();
 
   // Targets.
   const specs = spec.targets ?? DEFAULT_TARGETS;
@@ -309,7 +337,8 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
       const name = `${t.id}.${ZONE}`;
       const port = await freePort(hostIp);
       const host: WorldHost = { id: t.id, group: t.group, scheme, name, ip: hostIp, port, url: "", mode: "up" };
-      host.url = scheme === "tcp" ? `tcp://${name}:${port}` : `https://${name}:${port}${t.path ?? "/"}`;
+      const at = t.byIp === true ? hostIp : name;
+      host.url = scheme === "tcp" ? `tcp://${at}:${port}` : `https://${at}:${port}${t.path ?? "/"}`;
       return { host, server: new TargetServer(host, tls) };
     }),
   );
@@ -357,6 +386,21 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
   };
   cleanups.push(() => setGateway("alive"));
   await setGateway(spec.gateway ?? "alive");
+
+  // DNS-hijack destinations: a refusing address, a block page, extra CDN edges.
+  const listenOn = async (hostIp: string, port: number, onSocket: (socket: Socket) => void): Promise<void> => {
+    const server = createNetServer((socket) => {
+      socket.on("error", () => undefined);
+      onSocket(socket);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ host: hostIp, port }, () => resolve());
+    });
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  };
+  let blockPageIp: Promise<string> | null = null;
+  let edges = 0;
 
   const config: WorldConfig = {
     targets: [...hosts.values()].map((h) => ({ id: h.id, group: h.group, url: h.url })),
@@ -412,6 +456,38 @@ async function build(spec: WorldSpec, dir: string, cleanups: (() => Promise<void
       status.content = { ...status.content, ...content };
     },
     setGateway,
+    async setInterceptor(product) {
+      const sample = typeof product === "string" ? sampleOf(product) : product;
+      let made = minted.get(sample.dn);
+      if (made === undefined) {
+        made = await makeInterceptor(dir, `icpt-${minted.size}`, sample);
+        minted.set(sample.dn, made);
+      }
+      tls.untrusted.setSecureContext({ key: made.cert.key, cert: made.cert.cert });
+      interceptorPem = made.caPem;
+      return sample.dn;
+    },
+    writeSystemStore(target) {
+      const file = join(target, `system-store-${process.pid}-${Date.now()}.pem`);
+      writeFileSync(file, interceptorPem);
+      return file;
+    },
+    sinkholeIp: ip(250, 1),
+    blockPage() {
+      blockPageIp ??= (async () => {
+        const at = ip(251, 1);
+        for (const port of new Set([...hosts.values()].map((h) => h.port))) await listenOn(at, port, (socket) => tls.wrongHost.emit("connection", socket));
+        return at;
+      })();
+      return blockPageIp;
+    },
+    async addEdge(id) {
+      const server = serversOf(id)[0]!;
+      const at = ip(3, ++edges);
+      await listenOn(at, server.host.port, (socket) => server.accept(socket));
+      byIp.set(at, server);
+      return at;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 const PROCESSES = ["EscapeFromTarkov.exe", "EscapeFromTarkov_BE.exe"] as const;
 const params = paramsObject({
@@ -17,7 +18,8 @@ export const defenderExclusionEft: FixSpec<z.infer<typeof params>> = {
   needsAdmin: true,
   reversible: true,
   rebootNeeded: false,
-  appliesTo: ["bsg-unreachable"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("defender-exclusion-eft"),
   script: "Add-AgentDefenderExclusion.ps1",
   undoScript: "Remove-AgentDefenderExclusion.ps1",
   // Undo must know whether the exclusion was ours or already there.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 /** The one rule group the agent owns; undo removes this group and nothing else. */
 export const AGENT_FIREWALL_GROUP = "Tarkov Connection Agent";
@@ -22,7 +23,8 @@ export const firewallAllowEft: FixSpec<z.infer<typeof params>> = {
   needsAdmin: true,
   reversible: true,
   rebootNeeded: false,
-  appliesTo: ["bsg-unreachable"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("firewall-allow-eft"),
   script: "Add-AgentFirewallRule.ps1",
   undoScript: "Remove-AgentFirewallRule.ps1",
   paramsSchema: params,

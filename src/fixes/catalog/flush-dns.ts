@@ -1,5 +1,6 @@
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 /** Clear the Windows DNS client cache: cheap, harmless, nothing to undo (guide step 4). */
 export const flushDns: FixSpec<Record<string, never>> = {
@@ -10,7 +11,8 @@ export const flushDns: FixSpec<Record<string, never>> = {
   needsAdmin: false,
   reversible: false,
   rebootNeeded: false,
-  appliesTo: ["dns-failure", "bsg-unreachable"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("flush-dns"),
   script: "Clear-AgentDnsCache.ps1",
   paramsSchema: paramsObject({}),
   prepare: async () => ({ ok: true, params: {} }),

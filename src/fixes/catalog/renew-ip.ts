@@ -1,5 +1,6 @@
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 /**
  * Release/renew DHCP on the active physical adapter only (the one holding the best default route), never on VPN or
@@ -13,7 +14,8 @@ export const renewIp: FixSpec<Record<string, never>> = {
   needsAdmin: true, // ipconfig /release and /renew need an elevated session
   reversible: false,
   rebootNeeded: false,
-  appliesTo: ["local-network", "no-internet"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("renew-ip"),
   script: "Update-AgentDhcpLease.ps1",
   paramsSchema: paramsObject({}),
   prepare: async () => ({ ok: true, params: {} }),

@@ -1,5 +1,6 @@
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 /** `netsh winsock reset` + `netsh int ip reset`: last resort, needs a reboot, never automatic. */
 export const resetNetworkStack: FixSpec<Record<string, never>> = {
@@ -10,7 +11,8 @@ export const resetNetworkStack: FixSpec<Record<string, never>> = {
   needsAdmin: true,
   reversible: false,
   rebootNeeded: true,
-  appliesTo: ["local-network", "no-internet"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("reset-network-stack"),
   script: "Reset-AgentNetworkStack.ps1",
   paramsSchema: paramsObject({}),
   prepare: async () => ({ ok: true, params: {} }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { paramsObject } from "../result-schema.js";
 import type { FixSpec } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 const params = paramsObject({ installDir: z.string().min(1).nullable() });
 
@@ -13,7 +14,8 @@ export const restartLauncher: FixSpec<z.infer<typeof params>> = {
   needsAdmin: false,
   reversible: false,
   rebootNeeded: false,
-  appliesTo: ["bsg-degraded", "bsg-unreachable"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("restart-launcher"),
   script: "Restart-AgentBsgLauncher.ps1",
   precondition: "no-raid",
   paramsSchema: params,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { paramsObject } from "../result-schema.js";
 import { DNS_PROVIDERS, DNS_PROVIDER_IDS, type DnsBenchmarkEntry, type DnsProvider, type FixSpec, type Prepared } from "../types.js";
+import { verdictsAdvising } from "../../core/advice.js";
 
 const switchDnsParams = paramsObject({
   provider: z.enum(DNS_PROVIDER_IDS as [DnsProvider, ...DnsProvider[]]),
@@ -45,7 +46,8 @@ export const switchDns: FixSpec<SwitchDnsParams> = {
   needsAdmin: true,
   reversible: true,
   rebootNeeded: false,
-  appliesTo: ["dns-failure"],
+  // The verdicts whose advice offers this fix (src/core/advice.ts): one table for advice and applicability.
+  appliesTo: verdictsAdvising("switch-dns"),
   script: "Set-AgentDnsServer.ps1",
   undoScript: "Restore-AgentDnsServer.ps1",
   // Exact undo needs the registry snapshot (static vs DHCP, order) the dry run reads first.
