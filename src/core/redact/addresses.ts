@@ -52,8 +52,20 @@ export function parseIPv6(s: string): number[] | null {
   return explicit === 8 ? head : null;
 }
 
+const rangeCache = new Map<string, string | null>();
+
 /** Why an address is not the player's: a named non-public range, or null when it is public. */
 export function nonPublicRange(ip: string): string | null {
+  // Logs repeat the same few addresses on thousands of lines: remember the answer (bounded).
+  const cached = rangeCache.get(ip);
+  if (cached !== undefined) return cached;
+  const range = classify(ip);
+  if (rangeCache.size >= 4096) rangeCache.clear();
+  rangeCache.set(ip, range);
+  return range;
+}
+
+function classify(ip: string): string | null {
   const v4 = parseIPv4(ip);
   if (v4 !== null) return nonPublicV4(v4);
   const v6 = parseIPv6(ip.replace(/%.*$/, ""));
@@ -104,8 +116,19 @@ export function maskAddress(ip: string): string {
   return `${v6[0]!.toString(16)}:${v6[1]!.toString(16)}:x:x:x:x:x:x`;
 }
 
+const canonicalCache = new Map<string, string | null>();
+
 /** Canonical text of an address for allow-list comparison (IPv6 lower-case, fully expanded). */
 export function canonicalAddress(ip: string): string | null {
+  const cached = canonicalCache.get(ip);
+  if (cached !== undefined) return cached;
+  const canonical = canonicalise(ip);
+  if (canonicalCache.size >= 4096) canonicalCache.clear();
+  canonicalCache.set(ip, canonical);
+  return canonical;
+}
+
+function canonicalise(ip: string): string | null {
   const bare = ip.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
   if (parseIPv4(bare) !== null) return bare;
   const v6 = parseIPv6(bare);

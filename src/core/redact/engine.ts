@@ -3,7 +3,9 @@
  * caller passes in user names, SSIDs and addresses to keep (src/redact.ts builds the agent's default one).
  */
 import { WELL_KNOWN_PUBLIC_RESOLVERS, canonicalAddress } from "./addresses.js";
+import { keywordFinder } from "./keywords.js";
 import { GAME_SERVER_CONTEXT, RULES } from "./rules.js";
+import { scanShapes } from "./shapes.js";
 import {
   RULE_IDS,
   type RedactResult,
@@ -39,6 +41,7 @@ function literalRule(id: RuleId, description: string, words: readonly string[] |
   return {
     id,
     description,
+    needs: usable.map((w) => w.toLowerCase()),
     pattern: new RegExp(`(?<![\\p{L}\\p{N}_])(?<secret>${usable.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}_])`, "giu"),
     replace: () => placeholder,
   };
@@ -107,6 +110,7 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     },
     serverContext: true,
   };
+  const findKeywords = keywordFinder(rules.flatMap((r) => r.needs ?? []));
   const totals = new Map<RuleId, number>();
   const learnGame = opts.learnGameAddresses !== false;
 
@@ -116,13 +120,25 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
       for (const m of input.matchAll(GAME_SERVER_CONTEXT)) learn(m.groups!.ip!);
     }
     let text = input;
+    // One scan finds every keyword any rule needs. It runs on the input: a placeholder never adds a keyword that
+    // could complete a match (the fuzz in test/redact/engine.test.ts checks the per-rule pre-checks).
+    const found = findKeywords(input);
+    // Shapes are found for all rules at once, again only when a replacement changed the text.
+    let shapes = -1;
     for (const rule of rules) {
-      if (rule.quick !== undefined && !rule.quick.test(text)) continue;
+      if (rule.needs !== undefined && !rule.needs.some((k) => found.has(k))) continue;
+      if (rule.shape !== undefined) {
+        if (shapes === -1) shapes = scanShapes(text);
+        if ((shapes & rule.shape) === 0) continue;
+      }
+      const quick = rule.quick;
+      if (quick !== undefined && !(typeof quick === "function" ? quick(text) : quick.test(text))) continue;
       text = text.replace(rule.pattern, (...args: unknown[]) => {
         const match = args[0] as string;
         const groups = args[args.length - 1] as Record<string, string | undefined>;
         const out = rule.replace(groups, ctx);
         if (out === null || out === match) return match;
+        shapes = -1;
         totals.set(rule.id, (totals.get(rule.id) ?? 0) + 1);
         hits?.set(rule.id, (hits.get(rule.id) ?? 0) + 1);
         if (details !== null) {

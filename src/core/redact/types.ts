@@ -12,10 +12,10 @@ export const RULE_IDS = [
   "bearer-token",
   "session-token",
   "websocket-channel",
+  "email",
   "windows-user-path",
   "unix-home",
   "os-user-name",
-  "email",
   "eft-profile-id",
   "eft-account-id",
   "eft-nickname",
@@ -40,15 +40,20 @@ export type Replacer = (groups: Record<string, string | undefined>, ctx: RuleCon
 /**
  * One rule, as data. `pattern` is global and has a named group `secret` (the part that is personal); the
  * replacement gets all named groups and returns the text that replaces the whole match (usually `pre` +
- * placeholder + `post`). `quick`, when given, is a cheap necessary condition: text that fails it cannot match, so
- * the pattern is not run at all (the bundle pushes hundreds of MB through here).
+ * placeholder + `post`). `needs`, `shape` and `quick`, when given, are cheap necessary conditions: text that fails them
+ * cannot match, so the pattern is not run at all (the bundle pushes hundreds of MB through here).
  */
 export interface RedactionRule {
   id: RuleId;
   description: string;
   pattern: RegExp;
   replace: Replacer;
-  quick?: RegExp;
+  /** Lower-case substrings; the rule runs only on text containing at least one of them. */
+  needs?: readonly string[];
+  /** Shapes (./shapes.ts `SHAPE` bits) of which the text must have at least one; found for all rules in one pass. */
+  shape?: number;
+  /** A structural pre-check (non-global RegExp or function) the text must pass. */
+  quick?: RegExp | ((text: string) => boolean);
 }
 
 /** How many replacements one rule made. */
