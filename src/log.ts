@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
-import { redactText } from "./redact.js";
+import { defaultRedactor, type Redactor } from "./redact.js";
 
 export type Logger = winston.Logger;
 
@@ -17,13 +17,24 @@ export interface LoggerOptions {
   /** Mirror log lines to stderr (for `--verbose`). */
   console?: boolean;
   component?: string;
+  /** The redactor every line goes through (default: the agent's, src/redact.ts). */
+  redactor?: Redactor;
 }
 
-/** Scrubs user names, tokens and ids from every message and string field before it is written. */
-const redactFormat = winston.format((info) => {
+/** Fields winston and this module set themselves: nothing personal can be in them. */
+const OWN_FIELDS = new Set(["level", "timestamp", "component"]);
+
+/**
+ * Scrubs every field of a line, however deep: nested objects and arrays, Error messages and stacks (winston's
+ * `errors` format has already copied a logged Error's stack into `stack`), Maps and Sets. Runs last before
+ * `json()`, so nothing added by an earlier format escapes it. The line object itself stays (winston keeps its
+ * level and message under Symbol keys on it); its fields are replaced by redacted copies.
+ */
+const redactFormat = winston.format((info, opts: unknown) => {
+  const redactor = (opts as { redactor: Redactor }).redactor;
   for (const key of Object.keys(info)) {
-    const value = info[key];
-    if (typeof value === "string") info[key] = redactText(value);
+    if (OWN_FIELDS.has(key) && typeof info[key] === "string") continue;
+    info[key] = redactor.value(info[key]);
   }
   return info;
 });
@@ -66,7 +77,13 @@ export function createLogger(opts: LoggerOptions): Logger {
   }
   const logger = winston.createLogger({
     level: opts.level ?? "info",
-    format: combine(defaultComponent({ component: opts.component ?? "agent" }), redactFormat(), timestamp(), errors({ stack: true }), json()),
+    format: combine(
+      defaultComponent({ component: opts.component ?? "agent" }),
+      timestamp(),
+      errors({ stack: true }),
+      redactFormat({ redactor: opts.redactor ?? defaultRedactor() }),
+      json(),
+    ),
     exitOnError: false,
     transports,
   });
