@@ -312,8 +312,10 @@ type EventBody = DistributiveOmit<GameLogEvent, keyof Base>;
 const URL_RE = /\b((?:https?|wss?):\/\/[^\s,'"()]+)/i;
 
 const hostOf = (url: string): string | null => {
-  const m = /^[a-z]+:\/\/([^/:?#]+)/i.exec(url);
-  return m ? m[1]!.toLowerCase() : null;
+  const m = /^[a-z]+:\/\/([^/?#]+)/i.exec(url);
+  // Userinfo (`https://tok@gw….escapefromtarkov.com`) never appears in a real game line: such a URL names no host.
+  if (!m || m[1]!.includes("@")) return null;
+  return m[1]!.replace(/:\d*$/, "").toLowerCase();
 };
 
 const bool = (s: string | undefined): boolean | null => (s === undefined ? null : /^true$/i.test(s) ? true : /^false$/i.test(s) ? false : null);
@@ -489,7 +491,7 @@ export function shouldDiagnose(e: GameLogEvent): boolean {
 const BSG_DOMAINS = ["escapefromtarkov.com", "escapefromtarkov.ru", "tarkov.com", "eft-store.com", "battlestategames.com"];
 
 export const isBsgHost = (host: string): boolean =>
-  BSG_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
+  /^[a-z0-9][a-z0-9.-]*$/i.test(host) && BSG_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
 
 /** A live host the game is using, for the probe set: gateways over HTTPS, notification hosts over WSS. */
 export interface ObservedHost {
