@@ -3,7 +3,7 @@
  * File transport's `maxsize` loses startup bursts, platform-notes §6). The console stays for people: the CLI
  * prints its own readable output, so console logging is off unless asked for.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
@@ -49,6 +49,31 @@ export function logsDir(dataDir: string): string {
   return join(dataDir, "logs");
 }
 
+/** How long the agent's own log files are kept. */
+export const LOG_RETENTION_DAYS = 14;
+const LOG_FILE = /^agent-\d{4}-\d{2}-\d{2}\.log(?:\.\d+)?$/;
+
+/**
+ * Deletes log files older than {@link LOG_RETENTION_DAYS}, and the rotator's `.audit.json` an older version left
+ * (it lists the files by absolute path, user name included). Housekeeping: a failure is ignored.
+ */
+export function pruneOldLogs(dir: string, now: number = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const cutoff = now - LOG_RETENTION_DAYS * 24 * 60 * 60 * 1000;
+  for (const name of names) {
+    try {
+      if (name === ".audit.json" || (LOG_FILE.test(name) && statSync(join(dir, name)).mtimeMs < cutoff)) unlinkSync(join(dir, name));
+    } catch {
+      // gone already, or not ours to delete: try again at the next rotation
+    }
+  }
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
   const { combine, timestamp, errors, json } = winston.format;
   const transports: winston.transport[] = [];
@@ -61,11 +86,13 @@ export function createLogger(opts: LoggerOptions): Logger {
         filename: "agent-%DATE%.log",
         datePattern: "YYYY-MM-DD",
         maxSize: "10m",
-        maxFiles: "14d",
-        auditFile: join(dir, ".audit.json"),
+        // No maxFiles: the rotator's retention keeps an .audit.json with every log file's absolute path, which
+        // on Windows names the user's profile folder. pruneOldLogs keeps the same 14 days instead.
         zippedArchive: false,
       }),
     );
+    transports[0]!.on("rotate", () => pruneOldLogs(dir));
+    pruneOldLogs(dir);
   }
   if (opts.console) transports.push(new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] }));
   if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -132,5 +132,31 @@ describe("logger components", () => {
     const file = readdirSync(join(dataDir, "logs")).find((f) => f.endsWith(".log"))!;
     const lines = readFileSync(join(dataDir, "logs", file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { component: string });
     expect(lines.map((l) => l.component)).toEqual(["monitor", "agent"]);
+  });
+});
+
+describe("log retention", () => {
+  it("keeps no .audit.json (it would list the logs by absolute path, user name included) and prunes after 14 days", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tca-log-keep-"));
+    const dir = join(dataDir, "logs");
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, "agent-2020-01-01.log");
+    const oldPart = join(dir, "agent-2020-01-01.log.3");
+    const recent = join(dir, "agent-2099-01-01.log");
+    const notOurs = join(dir, "notes.txt");
+    for (const f of [old, oldPart, recent, notOurs]) writeFileSync(f, "x\n");
+    const longAgo = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+    for (const f of [old, oldPart, notOurs]) utimesSync(f, longAgo, longAgo);
+    writeFileSync(join(dir, ".audit.json"), JSON.stringify({ files: [{ name: "C:\\Users\\KappaHolder\\AppData\\Local\\tarkov-agent\\logs\\agent-2020-01-01.log" }] }));
+    const logger = createLogger({ dataDir, level: "debug" });
+    // Enough to rotate by size several times.
+    for (let i = 0; i < 40; i++) logger.info("filler", { i, pad: "y".repeat(400_000) });
+    await closeLogger(logger);
+    const names = readdirSync(dir);
+    expect(names).not.toContain(".audit.json");
+    expect(existsSync(old) || existsSync(oldPart)).toBe(false);
+    expect(names).toEqual(expect.arrayContaining(["agent-2099-01-01.log", "notes.txt"]));
+    // Size rotation still works without the audit file: today's log went on in numbered parts.
+    expect(names.filter((n) => /^agent-\d{4}-\d{2}-\d{2}\.log\.\d+$/.test(n) && !n.startsWith("agent-2020")).length).toBeGreaterThan(0);
   });
 });
