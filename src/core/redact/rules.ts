@@ -209,9 +209,11 @@ export const RULES: readonly RedactionRule[] = [
   },
   {
     id: "wifi-ssid",
-    description: "Wi-Fi network names in netsh/PowerShell output (SSID : …, SSID 1 : …, Profile : …, All User Profile : …)",
+    description: "Wi-Fi network names in netsh/PowerShell output (SSID : …, SSID 1 : …, Profile : …, All User Profile : …), also quoted inside other text",
     needs: ["ssid", "profile"],
-    pattern: /^(?<pre>[^\S\r\n]*(?:SSID(?:[^\S\r\n]+\d{1,3})?|SSID name|All User Profile|Current User Profile|[^\S\r\n]{2}Profile[^\S\r\n]{2,})[^\S\r\n]*:[^\S\r\n]*)(?!\[ssid\])(?<secret>[^\s\r\n](?:[^\r\n]{0,62}[^\s\r\n])?)(?<post>[^\S\r\n]*)$/gim,
+    // An SSID is at most 32 bytes: the value is the rest of the line up to 32 characters, so a long line loses a
+    // few harmless words rather than keep a name it cannot delimit. BSSID is not SSID (the lookbehind).
+    pattern: /(?<pre>(?<![\w-])(?:SSID(?:[^\S\r\n]+\d{1,3})?|SSID name|All User Profile|Current User Profile|(?<=[^\S\r\n]{2})Profile(?=[^\S\r\n]{2}))[^\S\r\n]*:[^\S\r\n]*)(?!\[ssid\])(?<secret>[^\s](?:[^\r\n]{0,30}[^\s])?)/gi,
     replace: swap("[ssid]"),
   },
   {
