@@ -274,7 +274,8 @@ describe("pre-checks", () => {
 
 describe("keyword finder", () => {
   it("finds overlapping, nested, upper-case, non-ASCII and trailing keywords", () => {
-    const find = keywordFinder(["sess", "x-session", "users", "/users/", "zoë", "@", "id"]);
+    const finder = keywordFinder(["sess", "x-session", "users", "/users/", "zoë", "@", "id"]);
+    const find = (t: string) => finder.find(t);
     expect(find("X-SESSION: 1")).toEqual(new Set(["x-session", "sess"]));
     expect(find("/Users/kappa")).toEqual(new Set(["users", "/users/"]));
     expect(find("ZOË and a@b")).toEqual(new Set(["zoë", "@"]));

@@ -110,7 +110,8 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     },
     serverContext: true,
   };
-  const findKeywords = keywordFinder(rules.flatMap((r) => r.needs ?? []));
+  const keywords = keywordFinder(rules.flatMap((r) => r.needs ?? []));
+  const needIds = rules.map((r) => (r.needs === undefined ? null : r.needs.map((k) => keywords.ids.get(k)!)));
   const totals = new Map<RuleId, number>();
   const learnGame = opts.learnGameAddresses !== false;
 
@@ -122,11 +123,17 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     let text = input;
     // One scan finds every keyword any rule needs. It runs on the input: a placeholder never adds a keyword that
     // could complete a match (the fuzz in test/redact/engine.test.ts checks the per-rule pre-checks).
-    const found = findKeywords(input);
+    const present = keywords.scan(input);
     // Shapes are found for all rules at once, again only when a replacement changed the text.
     let shapes = -1;
-    for (const rule of rules) {
-      if (rule.needs !== undefined && !rule.needs.some((k) => found.has(k))) continue;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      const needs = needIds[r]!;
+      if (needs !== null) {
+        let any = false;
+        for (const id of needs) if (present[id] === 1) any = true;
+        if (!any) continue;
+      }
       if (rule.shape !== undefined) {
         if (shapes === -1) shapes = scanShapes(text);
         if ((shapes & rule.shape) === 0) continue;

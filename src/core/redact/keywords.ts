@@ -9,20 +9,30 @@
 
 const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 
-/** Returns a function that lists the keywords (given in lower case) present in a text. */
-export function keywordFinder(keywords: readonly string[]): (text: string) => Set<string> {
-  const byBigram: Array<string[] | undefined> = new Array<string[] | undefined>(128 * 128);
+export interface KeywordFinder {
+  /** Each keyword's slot in `scan`'s result. */
+  readonly ids: ReadonlyMap<string, number>;
+  /** Marks the keywords present in `text` (`result[id] === 1`). The array is reused by the next call. */
+  scan(text: string): Uint8Array;
+  /** The keywords present, as a set (for tests and tools; `scan` allocates nothing). */
+  find(text: string): Set<string>;
+}
+
+/** A finder for `keywords` (given in lower case). */
+export function keywordFinder(keywords: readonly string[]): KeywordFinder {
+  const ids = new Map<string, number>();
+  for (const k of keywords) if (!ids.has(k)) ids.set(k, ids.size);
+  const byBigram: Array<Array<{ k: string; id: number }> | undefined> = new Array<Array<{ k: string; id: number }> | undefined>(128 * 128);
   /** Keywords the table cannot take (shorter than two characters, or not ASCII: folding those needs toLowerCase). */
-  const slow: string[] = [];
-  for (const k of new Set(keywords)) {
-    const a = k.charCodeAt(0);
-    const b = k.charCodeAt(1);
+  const slow: Array<{ k: string; id: number }> = [];
+  for (const [k, id] of ids) {
     if (k.length < 2 || [...k].some((ch) => ch.charCodeAt(0) > 127) || k !== k.toLowerCase()) {
-      slow.push(k.toLowerCase());
+      slow.push({ k: k.toLowerCase(), id });
       continue;
     }
-    (byBigram[a * 128 + b] ??= []).push(k);
+    (byBigram[k.charCodeAt(0) * 128 + k.charCodeAt(1)] ??= []).push({ k, id });
   }
+  const present = new Uint8Array(ids.size);
 
   const matchesAt = (text: string, at: number, k: string): boolean => {
     if (at + k.length > text.length) return false;
@@ -30,22 +40,31 @@ export function keywordFinder(keywords: readonly string[]): (text: string) => Se
     return true;
   };
 
-  return (text) => {
-    const found = new Set<string>();
+  const scan = (text: string): Uint8Array => {
+    present.fill(0);
     const last = text.length - 1;
     let a = last >= 0 ? fold(text.charCodeAt(0)) : 0;
     for (let i = 0; i < last; i++) {
       const b = fold(text.charCodeAt(i + 1));
       if (a < 128 && b < 128) {
         const list = byBigram[a * 128 + b];
-        if (list !== undefined) for (const k of list) if (matchesAt(text, i, k)) found.add(k);
+        if (list !== undefined) for (const e of list) if (present[e.id] === 0 && matchesAt(text, i, e.k)) present[e.id] = 1;
       }
       a = b;
     }
     if (slow.length > 0) {
       const lower = text.toLowerCase();
-      for (const k of slow) if (lower.includes(k)) found.add(k);
+      for (const e of slow) if (lower.includes(e.k)) present[e.id] = 1;
     }
-    return found;
+    return present;
+  };
+
+  return {
+    ids,
+    scan,
+    find(text) {
+      const marks = scan(text);
+      return new Set([...ids].filter(([, id]) => marks[id] === 1).map(([k]) => k));
+    },
   };
 }
