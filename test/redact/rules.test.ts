@@ -37,6 +37,7 @@ const CASES: Record<RuleId, Case> = {
       // EFT's request header (an SPT-era server doc, "EFT Server documentation": `Cookie | PHPSESSID=409154`).
       ["Cookie: PHPSESSID=409154; theme=dark", "Cookie: PHPSESSID=[redacted]; theme=[redacted]"],
       ["Set-Cookie: sid=abc; Path=/; HttpOnly", "Set-Cookie: sid=[redacted]; Path=[redacted]; HttpOnly"],
+      ["cookie=abc123def", "cookie=[redacted]"],
     ],
     keeps: ["cookies are disabled", "Cookie: PHPSESSID=[redacted]"],
   },

@@ -51,7 +51,10 @@ function publicIp6(g: Record<string, string | undefined>, ctx: RuleContext): str
 
 /** Cookie and Set-Cookie values: keep the cookie names (useful), hide every value. */
 function cookieValues(g: Record<string, string | undefined>): string {
-  const body = (g.secret ?? "").replace(/([^=;,\s]{1,128})=(?!\[redacted\])[^;,]*/g, "$1=[redacted]");
+  const secret = g.secret ?? "";
+  // A value without name=value pairs is a bare token: all of it goes.
+  if (!secret.includes("=")) return `${g.pre ?? ""}[redacted]`;
+  const body = secret.replace(/([^=;,\s]{1,128})=(?!\[redacted\])[^;,]*/g, "$1=[redacted]");
   return `${g.pre ?? ""}${body}`;
 }
 
