@@ -24,7 +24,7 @@ import { classify } from "../../src/core/classify.js";
 import type { Evidence } from "../../src/core/types.js";
 import { Journal, type JournalEntry } from "../../src/fixes/journal.js";
 import { closeLogger, createLogger } from "../../src/log.js";
-import { defaultRedactor } from "../../src/redact.js";
+import { createRedactor, defaultRedactor } from "../../src/redact.js";
 import { round } from "../helpers/round-builder.js";
 
 interface Plant {
@@ -264,6 +264,16 @@ describe("planted secrets through every writer", () => {
     expect(journal.entries[0]!.before).toEqual({ adapters: [{ ifIndex: 12, source: "Static", servers: ["192.168.1.1"] }] });
     expect(journal.entries[0]!.params).toEqual({ provider: "cloudflare", interfaceIndex: 12 });
     expect(journal.entries[0]!.undo?.code).toBe("PS_CONTRACT");
+  });
+
+  it("a bundle preview (before → after) never shows a planted secret either", () => {
+    const r = createRedactor({ userNames: [OS_USER] });
+    for (const p of PLANTS) {
+      const out = r.redact(p.line, { details: true });
+      expect(out.before!.toLowerCase(), p.line).not.toContain(p.secret.toLowerCase());
+      expect(JSON.stringify(out.details).toLowerCase(), p.line).not.toContain(p.secret.toLowerCase());
+      expect(out.details!.length, p.line).toBeGreaterThan(0);
+    }
   });
 
   it("every rule family did its part (counts for a manifest)", () => {

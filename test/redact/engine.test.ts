@@ -32,10 +32,14 @@ describe("redactor API", () => {
       { ruleId: "os-user-name", secretHint: "K••••••••", replacement: "%USER%" },
       { ruleId: "public-ip", secretHint: "2••••••••", replacement: "203.0.x.x" },
     ]);
-    const shown = JSON.stringify(out.details);
+    expect(out.before).toBe("C:\\Users\\K••••••••\\x PHPSESSID=s•••••••• WAN 2•••••••• and K•••••••• again");
+    const shown = JSON.stringify(out.details) + out.before;
     for (const secret of ["KappaHolder", "s3cr3tvalue", "203.0.113.45"]) expect(shown).not.toContain(secret);
     // Without details, no details key at all (the fast path allocates nothing for them).
     expect(r.redact(line)).not.toHaveProperty("details");
+    expect(r.redact(line)).not.toHaveProperty("before");
+    // Three redact() calls above; the preview pass counted nothing.
+    expect(r.counts()).toEqual({ "session-token": 3, "windows-user-path": 3, "os-user-name": 3, "public-ip": 3 });
   });
 
   it("keeps running totals until reset", () => {
@@ -97,6 +101,26 @@ describe("redactor API", () => {
     expect(maskSecret("Kappa")).toBe("K••••");
     expect(maskSecret("ab")).toBe("••");
     expect(maskSecret("x".repeat(40))).toBe(`x${"•".repeat(8)}`);
+  });
+});
+
+describe("what stays", () => {
+  // Lines support needs as they are: not one character may change.
+  it.each([
+    '{"path":"logs/agent-2026-11-21.log","bytes":18231,"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}',
+    "2026-11-21T20:00:05.123Z DOWN     bsg-unreachable: Your ISP can't reach Tarkov's servers",
+    "2025-12-08 15:01:56.925|1.0.0.2.42157|Info|backend|---> Request HTTPS, id [1]: URL: https://prod-04.escapefromtarkov.com/client/menu/locale/en, crc: .",
+    "2025-12-03 20:05:33.000|1.0.0.2.42157|Warn|backend|Request https://gw-pve-01.escapefromtarkov.com/client/game/keepalive will be retried after 46.5 sec, retry:1 from retries:5 ... error:Backend error: Cannot resolve destination host",
+    "game session started (version 0.16.9.40087), Arena 0.3.2.1.38001, Windows 10.0.19045.4529",
+    "2025-12-02 22:00:45.851|1.0.0.2.42157|Info|network-connection|Statistics (address: 104.200.159.98:17001, rtt: 182.75, lose: -1.164153E-10, sent: 71065, received: 49602)",
+    "TLS certificate from \"CN=WE1, O=Google Trust Services, C=US\" for \"CN=escapefromtarkov.com\" (SELF_SIGNED_CERT_IN_CHAIN)",
+    "Router:      192.168.1.1 alive (tcp:53:accepted)",
+    "inc-20261121T200000Z-3f2a9c j-20261121200000123-abc123 run r-20261121-200000-1a2b3c",
+    "Sid: US-DAL03G010_692ee0420a302012001058bd_02.12.25_15-49-06, shortId: RTCSZQ",
+    "Session mode: PvpSeason",
+  ])("%s", (line) => {
+    const r = createRedactor({ userNames: ["kappa"] });
+    expect(r.text(line)).toBe(line);
   });
 });
 

@@ -115,7 +115,11 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
   const totals = new Map<RuleId, number>();
   const learnGame = opts.learnGameAddresses !== false;
 
-  function run(input: string, ctx: RuleContext, hits: Map<RuleId, number> | null, details: RedactionDetail[] | null): string {
+  /**
+   * Runs every rule over `input`. `mode`: "redact" replaces and counts; "hint" writes each secret's masked hint in
+   * place of the secret (for previews) and counts nothing; "quiet" replaces without counting.
+   */
+  function run(input: string, ctx: RuleContext, hits: Map<RuleId, number> | null, details: RedactionDetail[] | null, mode: "redact" | "hint" | "quiet" = "redact"): string {
     if (!enabled || input === "") return input;
     if (learnGame && GAME_SERVER_QUICK.test(input)) {
       for (const m of input.matchAll(GAME_SERVER_CONTEXT)) learn(m.groups!.ip!);
@@ -146,6 +150,16 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
         const out = rule.replace(groups, ctx);
         if (out === null || out === match) return match;
         shapes = -1;
+        if (mode === "hint") {
+          const secret = groups.secret ?? match;
+          const at = match.indexOf(secret, (groups.pre ?? "").length);
+          return at < 0 ? out : `${match.slice(0, at)}${maskSecret(secret)}${match.slice(at + secret.length)}`;
+        }
+        if (mode === "quiet") {
+          // A hint standing where its secret was is not a secret: the safety pass over a preview leaves it.
+          const end = (args[args.length - 3] as number) + match.length;
+          return (groups.secret ?? "").includes("•") || (args[args.length - 2] as string).charAt(end) === "•" ? match : out;
+        }
         totals.set(rule.id, (totals.get(rule.id) ?? 0) + 1);
         hits?.set(rule.id, (hits.get(rule.id) ?? 0) + 1);
         if (details !== null) {
@@ -169,7 +183,12 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
       const text = run(input, plainCtx, hits, details);
       const list: RuleHit[] = [...hits].map(([ruleId, count]) => ({ ruleId, count }));
       const result: RedactResult = { text, hits: list };
-      if (details !== null) result.details = details;
+      if (details !== null) {
+        result.details = details;
+        // The input with each secret shown as its hint; redacted once more, so that whatever the hint pass saw
+        // differently can only come out as a placeholder, never as the secret.
+        result.before = run(run(input, plainCtx, null, null, "hint"), plainCtx, null, null, "quiet");
+      }
       return result;
     },
     value<T>(input: T): T {

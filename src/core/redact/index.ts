@@ -12,7 +12,8 @@
  *   // enabled: false → identity (`bundle --no-redact`); disable: ["public-ip"] → rules off by id
  * });
  * r.text(line)                            // redacted text: the fast path, one call per line
- * r.redact(line, { details: true })       // { text, hits: [{ruleId, count}], details: [{ruleId, secretHint, replacement}] }
+ * r.redact(line, { details: true })       // { text, hits: [{ruleId, count}], details: [{ruleId, secretHint, replacement}],
+ *                                         //   before: the line with each secret as its hint, for "before → after" }
  * r.value(obj)                            // deep copy: strings, keys, Error message+stack, Map/Set entries
  * r.counts()                              // running totals per rule id, e.g. for a bundle manifest
  * r.keepAddresses(gameServerAddresses(tracesLogText))   // a bundle's first pass: keep the game's servers

@@ -78,6 +78,8 @@ export interface RedactResult {
   hits: RuleHit[];
   /** Each replacement in the order made; only when asked for with `{ details: true }`. */
   details?: RedactionDetail[];
+  /** With `details`: the input with each secret shown as its hint (`C:\Users\K••••\x`), for "before → after". */
+  before?: string;
 }
 
 export interface RedactorOptions {
@@ -105,7 +107,8 @@ export interface Redactor {
   readonly enabled: boolean;
   /** The redacted text (fast path for writers). */
   text(input: string): string;
-  /** The redacted text and what was replaced; `details` adds one entry per replacement (for previews). */
+  /** The redacted text and what was replaced; `details` adds one entry per replacement and a masked `before`
+   *  line (for `bundle --preview`). */
   redact(input: string, opts?: { details?: boolean }): RedactResult;
   /**
    * A redacted deep copy of a value: every string, object key, Error message and stack, Map and Set entry.
