@@ -3,11 +3,11 @@
  * File transport's `maxsize` loses startup bursts, platform-notes §6). The console stays for people: the CLI
  * prints its own readable output, so console logging is off unless asked for.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
-import { redactText } from "./redact.js";
+import { defaultRedactor, type Redactor } from "./redact.js";
 
 export type Logger = winston.Logger;
 
@@ -17,13 +17,24 @@ export interface LoggerOptions {
   /** Mirror log lines to stderr (for `--verbose`). */
   console?: boolean;
   component?: string;
+  /** The redactor every line goes through (default: the agent's, src/redact.ts). */
+  redactor?: Redactor;
 }
 
-/** Scrubs user names, tokens and ids from every message and string field before it is written. */
-const redactFormat = winston.format((info) => {
+/** Fields winston and this module set themselves: nothing personal can be in them. */
+const OWN_FIELDS = new Set(["level", "timestamp", "component"]);
+
+/**
+ * Scrubs every field of a line, however deep: nested objects and arrays, Error messages and stacks (winston's
+ * `errors` format has already copied a logged Error's stack into `stack`), Maps and Sets. Runs last before
+ * `json()`, so nothing added by an earlier format escapes it. The line object itself stays (winston keeps its
+ * level and message under Symbol keys on it); its fields are replaced by redacted copies.
+ */
+const redactFormat = winston.format((info, opts: unknown) => {
+  const redactor = (opts as { redactor: Redactor }).redactor;
   for (const key of Object.keys(info)) {
-    const value = info[key];
-    if (typeof value === "string") info[key] = redactText(value);
+    if (OWN_FIELDS.has(key) && typeof info[key] === "string") continue;
+    info[key] = redactor.value(info[key]);
   }
   return info;
 });
@@ -38,6 +49,31 @@ export function logsDir(dataDir: string): string {
   return join(dataDir, "logs");
 }
 
+/** How long the agent's own log files are kept. */
+export const LOG_RETENTION_DAYS = 14;
+const LOG_FILE = /^agent-\d{4}-\d{2}-\d{2}\.log(?:\.\d+)?$/;
+
+/**
+ * Deletes log files older than {@link LOG_RETENTION_DAYS}, and the rotator's `.audit.json` an older version left
+ * (it lists the files by absolute path, user name included). Housekeeping: a failure is ignored.
+ */
+export function pruneOldLogs(dir: string, now: number = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const cutoff = now - LOG_RETENTION_DAYS * 24 * 60 * 60 * 1000;
+  for (const name of names) {
+    try {
+      if (name === ".audit.json" || (LOG_FILE.test(name) && statSync(join(dir, name)).mtimeMs < cutoff)) unlinkSync(join(dir, name));
+    } catch {
+      // gone already, or not ours to delete: try again at the next rotation
+    }
+  }
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
   const { combine, timestamp, errors, json } = winston.format;
   const transports: winston.transport[] = [];
@@ -50,11 +86,13 @@ export function createLogger(opts: LoggerOptions): Logger {
         filename: "agent-%DATE%.log",
         datePattern: "YYYY-MM-DD",
         maxSize: "10m",
-        maxFiles: "14d",
-        auditFile: join(dir, ".audit.json"),
+        // No maxFiles: the rotator's retention keeps an .audit.json with every log file's absolute path, which
+        // on Windows names the user's profile folder. pruneOldLogs keeps the same 14 days instead.
         zippedArchive: false,
       }),
     );
+    transports[0]!.on("rotate", () => pruneOldLogs(dir));
+    pruneOldLogs(dir);
   }
   if (opts.console) transports.push(new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] }));
   if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));
@@ -66,7 +104,13 @@ export function createLogger(opts: LoggerOptions): Logger {
   }
   const logger = winston.createLogger({
     level: opts.level ?? "info",
-    format: combine(defaultComponent({ component: opts.component ?? "agent" }), redactFormat(), timestamp(), errors({ stack: true }), json()),
+    format: combine(
+      defaultComponent({ component: opts.component ?? "agent" }),
+      timestamp(),
+      errors({ stack: true }),
+      redactFormat({ redactor: opts.redactor ?? defaultRedactor() }),
+      json(),
+    ),
     exitOnError: false,
     transports,
   });

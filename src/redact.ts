@@ -1,27 +1,44 @@
 /**
- * Redaction applied to everything the agent writes to its logs (and, later, to support bundles): user names in
- * paths, tokens and session ids, EFT profile/account ids, MAC addresses (eft-facts §8). Public IPs are kept in the
- * local log (the player's own evidence) and removed only when a bundle is built.
+ * The agent's default redactor: the engine in src/core/redact with this machine's user names. Every writer goes
+ * through here (logs via src/log.ts, incidents, the journal's free text); bundles build their own redactor from
+ * the same engine with the addresses and SSIDs they know (see src/core/redact/index.ts).
  */
+import { userInfo } from "node:os";
+import { basename } from "node:path";
+import { createRedactor, type Redactor } from "./core/redact/index.js";
 
-const RULES: Array<[RegExp, string]> = [
-  // C:\Users\<name>\… and /home/<name>/… → %USERPROFILE%
-  [/[A-Za-z]:\\Users\\[^\\/"'\s]+/g, "%USERPROFILE%"],
-  [/\/home\/[^/"'\s]+/g, "/home/%USER%"],
-  // Authorization headers, bearer tokens, cookies and PHPSESSID-style session ids.
-  [/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[redacted]"],
-  [/((?:PHPSESSID|session(?:id)?|token|access_token|refresh_token)["']?\s*[=:]\s*["']?)[A-Za-z0-9._~+/=-]{6,}/gi, "$1[redacted]"],
-  // EFT profile / account ids: 24-hex Mongo-style ids.
-  [/\b[0-9a-f]{24}\b/gi, "[id]"],
-  // Websocket channel ids in push-notification URLs.
-  [/(\/getwebsocket\/)[^\s"'/?]+/gi, "$1[redacted]"],
-  // MAC addresses.
-  [/\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g, "[mac]"],
-];
+export * from "./core/redact/index.js";
+
+/** Names the current OS user goes by: the account name, USERNAME/USER, and the home folder's name. */
+export function osUserNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const names = new Set<string>();
+  try {
+    const info = userInfo();
+    names.add(info.username);
+    if (info.homedir) names.add(basename(info.homedir));
+  } catch {
+    // No passwd entry (containers): the environment still says who we are.
+  }
+  for (const v of [env.USERNAME, env.USER, env.LOGNAME]) if (v) names.add(v);
+  // Split on both separators: a Windows USERPROFILE seen from anywhere.
+  for (const v of [env.USERPROFILE, env.HOME]) if (v) names.add(v.split(/[\\/]+/).filter(Boolean).pop() ?? "");
+  return [...names].filter((n) => n.trim() !== "");
+}
+
+let shared: Redactor | null = null;
+
+/** The process-wide redactor (built on first use): all default rules plus this machine's user names. */
+export function defaultRedactor(): Redactor {
+  shared ??= createRedactor({ userNames: osUserNames() });
+  return shared;
+}
 
 /** Returns `text` with personal data replaced by placeholders. Idempotent. */
 export function redactText(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
-  return out;
+  return defaultRedactor().text(text);
+}
+
+/** A redacted deep copy of `value` (see `Redactor.value`). */
+export function redactValue<T>(value: T): T {
+  return defaultRedactor().value(value);
 }

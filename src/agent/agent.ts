@@ -18,6 +18,7 @@ import {
   type AlertText,
   type HeldEvent,
 } from "../core/alert-text.js";
+import { jsonForTerminal, sanitizeForDisplay } from "../core/display-text.js";
 import type { PhaseChange } from "../core/eft-log.js";
 import { releaseReason, shouldHold, type RaidView } from "../core/raid-hold.js";
 import type { Diagnosis } from "../core/types.js";
@@ -113,7 +114,8 @@ export class Agent {
     const since = s.since === null ? null : new Date(s.since);
     const state = { verdict: s.verdict, since, pausedUntil: paused && s.pausedUntil ? new Date(s.pausedUntil) : null };
     const icon = paused || s.status === "unknown" ? "unknown" : s.status === "problem" ? "problem" : iconForVerdict(s.verdict);
-    return { icon, statusLine: statusLine(state), tooltip: tooltip(state, s.lastDiagnosis), autoFix: this.settings.autoFix, paused, fixes: this.fixEntries };
+    const tip = sanitizeForDisplay(tooltip(state, s.lastDiagnosis), { multiline: true });
+    return { icon, statusLine: sanitizeForDisplay(statusLine(state)), tooltip: tip, autoFix: this.settings.autoFix, paused, fixes: this.fixEntries };
   }
 
   /** Monitor state changed: refresh the tray (and the fix list when the verdict moved). */
@@ -124,7 +126,8 @@ export class Agent {
 
   /** A confirmed change from the monitor. */
   onEvent(e: AgentEvent): void {
-    this.guard("event output", () => this.deps.print(this.deps.eventsJson ? JSON.stringify(e) : this.describe(e)));
+    // Event text carries BSG's status message and game-log text: printed without escape sequences.
+    this.guard("event output", () => this.deps.print(this.deps.eventsJson ? jsonForTerminal(e) : sanitizeForDisplay(this.describe(e))));
     const d = this.deps.monitor.state().lastDiagnosis;
     const toast = this.toastFor(e, d);
     if (toast !== null) this.toast(toast, e);

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from "nod
 import { join } from "node:path";
 import { z } from "zod";
 import { VERDICT_IDS, type Evidence, type VerdictId } from "../core/types.js";
+import { redactText, redactValue } from "../redact.js";
 import { appendLineDurableSync, writeFileAtomicSync } from "./atomic-write.js";
 
 /** Evidence kept with an incident: the snapshot at its start, capped so one incident stays one readable line. */
@@ -78,10 +79,11 @@ export function newIncidentId(at: number): string {
 }
 
 function capEvidence(evidence: Evidence[]): Evidence[] {
-  return evidence.slice(0, EVIDENCE_CAP).map((e) => ({
-    ...e,
-    text: e.text.length > EVIDENCE_TEXT_CAP ? `${e.text.slice(0, EVIDENCE_TEXT_CAP - 1)}…` : e.text,
-  }));
+  return evidence.slice(0, EVIDENCE_CAP).map((e) => {
+    // Redact before cutting: a token cut in half no longer looks like one.
+    const text = redactText(e.text);
+    return { ...e, text: text.length > EVIDENCE_TEXT_CAP ? `${text.slice(0, EVIDENCE_TEXT_CAP - 1)}…` : text };
+  });
 }
 
 function readClosed(dataDir: string, warn?: (msg: string, fields?: Record<string, unknown>) => void): Incident[] {
@@ -137,7 +139,7 @@ export function createIncidentStore(opts: IncidentStoreOptions): IncidentStore {
   const ensureDir = () => mkdirSync(dataDir, { recursive: true });
   const persistOpen = (inc: Incident, at: number) => {
     ensureDir();
-    writeFileAtomicSync(openPath, JSON.stringify(inc));
+    writeFileAtomicSync(openPath, JSON.stringify(redactValue(inc)));
     lastWrite = at;
   };
   const finish = (inc: Incident, end: number, endReason: EndReason): Incident => {
@@ -150,7 +152,8 @@ export function createIncidentStore(opts: IncidentStoreOptions): IncidentStore {
       lastSeen: iso(Math.max(end, Date.parse(inc.lastSeen))),
     };
     ensureDir();
-    appendLineDurableSync(historyPath, JSON.stringify(closed));
+    // Redacted again at every write: an open incident left by an older version may still carry raw evidence.
+    appendLineDurableSync(historyPath, JSON.stringify(redactValue(closed)));
     try {
       unlinkSync(openPath);
     } catch {

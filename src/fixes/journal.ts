@@ -9,6 +9,7 @@ import { mkdir, readFile, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../agent/atomic-write.js";
+import { redactText } from "../redact.js";
 import { RESULT_STATUSES } from "./result-schema.js";
 
 /**
@@ -60,6 +61,22 @@ const journalFileSchema = z.object({ version: z.literal(1), entries: z.array(jou
 
 /** New journal entry id: sortable and unique. */
 export const newEntryId = (now: Date): string => `j-${now.toISOString().replace(/[-:TZ.]/g, "").slice(0, 17)}-${randomBytes(3).toString("hex")}`;
+
+/**
+ * The entry with its free text redacted (messages, plans, changes: script and error text that can name the user's
+ * folders). `params`, `before` and `after` stay exact: they are what undo puts back (a DNS server, an exclusion
+ * path), and a redacted one would undo to the wrong value. Bundles redact those too when they copy the journal.
+ */
+function redactFreeText(e: JournalEntry): JournalEntry {
+  const text = (s: string | null): string | null => (s === null ? null : redactText(s));
+  return {
+    ...e,
+    message: text(e.message),
+    plan: e.plan.map(redactText),
+    changes: e.changes.map(redactText),
+    undo: e.undo === null ? null : { ...e.undo, message: text(e.undo.message), changes: e.undo.changes.map(redactText) },
+  };
+}
 
 /** Writes the journal so that a crash leaves either the old or the new file, never half of one. */
 async function writeJournalFile(path: string, text: string): Promise<void> {
@@ -149,7 +166,8 @@ export class Journal {
   }
 
   private async write(entries: JournalEntry[]): Promise<void> {
-    await writeJournalFile(this.path, JSON.stringify({ version: 1, entries }, null, 1));
-    this.cache = entries;
+    const safe = entries.map(redactFreeText);
+    await writeJournalFile(this.path, JSON.stringify({ version: 1, entries: safe }, null, 1));
+    this.cache = safe;
   }
 }

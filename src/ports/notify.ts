@@ -8,6 +8,7 @@ import { access } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import nodeNotifier from "node-notifier";
+import { sanitizeForDisplay } from "../core/display-text.js";
 
 export type Urgency = "low" | "normal" | "critical";
 
@@ -63,7 +64,9 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const send = windows ? windowsSender(opts) : linuxSender(opts);
 
   return {
-    async notify(n: NotifyInput): Promise<NotifyResult> {
+    async notify(input: NotifyInput): Promise<NotifyResult> {
+      // Titles and bodies can quote BSG's status message or game-log text: no control characters reach the desktop.
+      const n = { ...input, title: sanitizeForDisplay(input.title), body: sanitizeForDisplay(input.body, { multiline: true }) };
       let result: NotifyResult;
       try {
         result = await withTimeout(send(n), timeoutMs);

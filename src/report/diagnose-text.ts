@@ -4,6 +4,7 @@
  * Plain ASCII so it survives any Windows console code page.
  */
 import { GUIDE_STEPS } from "../core/advice.js";
+import { sanitizeForDisplay } from "../core/display-text.js";
 import { PHASES, type Diagnosis, type PhaseResult, type RoundResult, type TargetResult } from "../core/types.js";
 
 const cell = (r: PhaseResult): string => (r.status === "ok" ? `${Math.round(r.ms)} ms` : r.status === "fail" ? r.code : "-");
@@ -97,5 +98,6 @@ export function renderDiagnoseText(round: RoundResult, d: Diagnosis): string {
     out.push(`  ${i + 1}. ${a.text}${step}`);
     if (a.fixId) out.push(`     The agent can do this: tarkov-agent fix apply ${a.fixId}`);
   });
-  return out.join("\n") + "\n";
+  // Status messages, certificate names and game-log text come from the network: no escape sequence gets through.
+  return sanitizeForDisplay(out.join("\n") + "\n", { multiline: true });
 }

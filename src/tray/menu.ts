@@ -5,6 +5,7 @@
  * keys in the same order; `changedItems` says which ones to resend.
  */
 import type { TrayIconName } from "../core/alert-text.js";
+import { sanitizeForDisplay } from "../core/display-text.js";
 
 /** Fix slots allocated at start; more fixes than this are not shown. */
 export const FIX_SLOTS = 8;
@@ -167,7 +168,7 @@ function item(
   return {
     key,
     title: oneLine(title),
-    tooltip,
+    tooltip: sanitizeForDisplay(tooltip, { multiline: true }),
     enabled: opts.enabled ?? true,
     checked: opts.checked ?? false,
     hidden: opts.hidden ?? false,
@@ -180,6 +181,6 @@ function separator(n: number): MenuItemModel {
 
 /** Menu titles are one short line; a long status would widen the whole menu. */
 function oneLine(s: string): string {
-  const flat = s.replace(/\s+/g, " ").trim();
+  const flat = sanitizeForDisplay(s).replace(/\s+/g, " ").trim();
   return flat.length <= MAX_TITLE ? flat : `${flat.slice(0, MAX_TITLE - 1)}…`;
 }
