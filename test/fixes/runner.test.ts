@@ -32,7 +32,7 @@ afterEach(async () => {
   await Promise.all(runners.splice(0).map((r) => r.dispose()));
 });
 
-const scriptLines = (w: FakeWorld) => w.lines().filter((l) => l.startsWith("& ") || l.startsWith("$agentProc"));
+const scriptLines = (w: FakeWorld) => w.lines().filter((l) => l.startsWith("$agentClock") || l.startsWith("$agentProc"));
 
 describe("psQuote", () => {
   it.each([
@@ -61,7 +61,10 @@ describe("psQuote", () => {
   });
 
   it("builds the script line from quoted paths and literal switches only", () => {
-    expect(buildScriptCommand(psQuote("/i/s/X.ps1"), psQuote("/d/p.json"), psQuote("/d/r.json"), true)).toBe("& '/i/s/X.ps1' -ParamsPath '/d/p.json' -ResultPath '/d/r.json' -WhatIf");
+    expect(buildScriptCommand(psQuote("/i/s/X.ps1"), psQuote("/d/p.json"), psQuote("/d/r.json"), true)).toBe(
+      "$agentClock = [Diagnostics.Stopwatch]::StartNew(); & '/i/s/X.ps1' -ParamsPath '/d/p.json' -ResultPath '/d/r.json' -WhatIf; " +
+        "[Console]::Out.WriteLine('AGENT_SCRIPT_US=' + [long]($agentClock.Elapsed.Ticks / 10))",
+    );
   });
 
   it("builds Start-Process with an argument array, double-quoting elements that hold spaces", () => {
@@ -81,7 +84,8 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(out.ok).toBe(true);
     if (out.ok) expect(out.result.status).toBe("Changed");
     const [line] = scriptLines(w);
-    expect(line).toMatch(/^& '.*\/scripts\/Clear-AgentDnsCache\.ps1' -ParamsPath '.*\/runs\/r-[0-9]+-[0-9a-f]+\/params\.json' -ResultPath '.*\/result\.json'$/);
+    expect(line).toMatch(/; & '.*\/scripts\/Clear-AgentDnsCache\.ps1' -ParamsPath '.*\/runs\/r-[0-9]+-[0-9a-f]+\/params\.json' -ResultPath '.*\/result\.json'; /);
+    expect(out.scriptMs).toEqual(expect.any(Number));
   });
 
   it("passes -WhatIf for a dry run and gets WouldChange + plan", async () => {
@@ -90,7 +94,7 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(out.ok && out.result.status).toBe("WouldChange");
     expect(out.ok && out.result.plan.length).toBeGreaterThan(0);
     expect(out.stdoutTail).toContain("What if:");
-    expect(scriptLines(w)[0]).toMatch(/ -WhatIf$/);
+    expect(scriptLines(w)[0]).toMatch(/ -WhatIf; /);
   });
 
   it("keeps stderr noise for the log but trusts the result file", async () => {
@@ -292,7 +296,7 @@ describe("elevation", () => {
     const holder: { inner?: PowerShellRunner } = {};
     const elevator = new StartProcessElevator(async (cmd, t) => {
       // Reuse the runner's own session for the Start-Process line, like the production wiring does.
-      return (holder.inner as unknown as { invokeRaw(c: string, t: number): Promise<{ stdout: string; stderr: string }> }).invokeRaw(cmd, t);
+      return (holder.inner as unknown as { invokeInSession(c: string, t: number): Promise<{ stdout: string; stderr: string }> }).invokeInSession(cmd, t);
     });
     const inner = runnerFor(w, { elevator });
     holder.inner = inner;
