@@ -41,7 +41,7 @@ describe("crash between journal-before and journal-after", () => {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const pendingWritten = existsSync(journalPath) && /"state":\s*"pending"/.test(readFileSync(journalPath, "utf8"));
-      const realRunStarted = w.lines().some((l) => l.includes("Set-AgentDnsServer.ps1") && !l.endsWith("-WhatIf"));
+      const realRunStarted = w.lines().some((l) => l.includes("Set-AgentDnsServer.ps1") && !l.includes(" -WhatIf"));
       if (pendingWritten && realRunStarted) break;
       if (gone || Date.now() > deadline) throw new Error(`child never reached the script run; output: ${childOut}`);
       await new Promise((r) => setTimeout(r, 25));
