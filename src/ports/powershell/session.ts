@@ -5,6 +5,7 @@
  * is unusable and its exit error reads "Shell process N exited.\nundefined".
  */
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { EOL } from "node:os";
 import { PowerShell } from "node-powershell";
 import { FrameReader, framedLines, newFrame, stripAnsi, type Frame } from "./framing.js";
@@ -33,6 +34,52 @@ interface Pending {
   timer: NodeJS.Timeout;
   done: (o: InvokeOutcome) => void;
 }
+
+/**
+ * Every descendant of a process (Linux: from /proc). A launcher such as the dotnet-tool shim `.tools/pwsh/pwsh`
+ * runs PowerShell as a child process and does not pass signals on: killing only the shim would leave the real
+ * shell running, still holding our pipes. Elsewhere (Windows runs powershell.exe itself) the list is empty.
+ */
+export function descendantPids(root: number): number[] {
+  if (process.platform !== "linux") return [];
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      // pid (comm) state ppid …  — comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(e));
+      children.set(ppid, list);
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    for (const c of children.get(todo.pop()!) ?? []) {
+      out.push(c);
+      todo.push(c);
+    }
+  }
+  return out;
+}
+
+const signal = (pid: number, sig: NodeJS.Signals): void => {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+};
 
 /** Describes how a shell ended, for PS_EXITED messages: "exited with code 3", "was ended by SIGKILL". */
 export function describeExit(exitCode: number | null, signal: string | null): string {
@@ -113,18 +160,30 @@ export class PowerShellSession {
     return this.enqueue(command, timeoutMs, true);
   }
 
-  /** Ends the shell (stdin closed, then SIGTERM, then SIGKILL) and waits until it is gone. */
+  /**
+   * Ends the shell and everything it started (stdin closed, SIGTERM, SIGKILL after 2 s) and waits until its pipes
+   * have closed.
+   */
   async dispose(): Promise<void> {
     if (this.ended === null) {
       this.ended = { exitCode: null, signal: "dispose", missing: null };
       this.settleEnded();
     }
-    if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined) return;
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    // Taken before the shell dies: afterwards its children are re-parented and no longer findable.
+    const tree = [...descendantPids(pid), pid];
     this.shell.streams.stdin.end();
-    this.child.kill("SIGTERM");
-    const killer = setTimeout(() => this.child.kill("SIGKILL"), 2_000);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
+    for (const p of tree.slice(0, -1)) signal(p, "SIGTERM");
+    const killer = setTimeout(() => {
+      for (const p of tree) signal(p, "SIGKILL");
+    }, 2_000);
     killer.unref();
-    await this.closed;
+    // Bounded: a process that survives SIGKILL (uninterruptible I/O) must not hang the agent's shutdown.
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([this.closed, new Promise<void>((r) => (giveUp = setTimeout(r, 5_000)))]);
+    clearTimeout(giveUp);
     clearTimeout(killer);
   }
 
@@ -144,9 +203,9 @@ export class PowerShellSession {
         if (this.pending?.frame !== frame) return;
         this.pending = null;
         const partial = { stdout: this.out.take(), stderr: this.err.take() };
-        // A command that overran is still running: the session cannot be trusted with the next one.
-        void this.dispose();
-        resolve({ kind: "timeout", ...partial, durationMs: Date.now() - started });
+        // A command that overran is still running: end the session and report only once it is gone, so whoever
+        // re-checks the system's state next sees what the command left, not what it is still doing.
+        void this.dispose().then(() => resolve({ kind: "timeout", ...partial, durationMs: Date.now() - started }));
       }, timeoutMs);
       this.pending = { frame, started, timer, done: resolve };
       this.out.expect(frame);
