@@ -326,7 +326,13 @@ export class PowerShellRunner implements ScriptRunner {
       }
       const parsed = parseFixResult(text);
       if (!parsed.ok) return fail("PS_CONTRACT", `Expected a valid result file from ${req.script}, got one that is ${parsed.message} (stderr: ${stderrNote()})`, tails);
-      const result = parsed.value;
+      // Text from the script reaches the journal, the log and the player: never with terminal control sequences.
+      const result = {
+        ...parsed.value,
+        changes: parsed.value.changes.map(stripAnsi),
+        plan: parsed.value.plan.map(stripAnsi),
+        error: parsed.value.error === null ? null : { ...parsed.value.error, message: stripAnsi(parsed.value.error.message) },
+      };
       const expectedName = req.script.replace(/\.ps1$/, "");
       if (result.script !== expectedName) return fail("PS_CONTRACT", `Expected the result of ${expectedName}, got one from ${result.script}`, tails);
       if (result.whatIf !== whatIf) return fail("PS_CONTRACT", `Expected whatIf=${String(whatIf)} in the result of ${expectedName}, got ${String(result.whatIf)}`, tails);
