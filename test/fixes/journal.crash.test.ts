@@ -1,7 +1,7 @@
 /**
  * Crash between journal-before and journal-after: a real child process (engine + journal + PowerShell runner on the
- * FAKE shell — no real pwsh exists here) is SIGKILLed while the fix script runs. The next start must find the pending
- * record and resolve it against the real state.
+ * FAKE shell, which can hang inside the real run on cue) is SIGKILLed while the fix script runs. The next start
+ * must find the pending record and resolve it against the real state.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
