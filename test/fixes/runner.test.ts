@@ -163,12 +163,21 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(next.ok).toBe(true);
   });
 
+  it("a shell that does not start in time → PS_TIMEOUT that says so (the script never ran)", async () => {
+    const w = makeFakeWorld();
+    const r = runnerFor(w, { startTimeoutMs: 1 });
+    const out = await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
+    expect(out).toMatchObject({ ok: false, code: "PS_TIMEOUT", message: "Clear-AgentDnsCache.ps1 could not run: PowerShell did not start within 1 ms" });
+    expect(scriptLines(w)).toEqual([]);
+  });
+
   it("crashing shell → PS_EXITED, then a new shell serves the next call", async () => {
     const w = makeFakeWorld();
     w.setBehaviour({ scripts: { "Reset-AgentNetworkStack": { action: "crash", exitCode: 3 }, "Restart-AgentBsgLauncher": { action: "exit0" } } });
     const r = runnerFor(w);
     const crashed = await r.run({ script: "Reset-AgentNetworkStack.ps1", params: {}, mode: "Apply" });
     expect(!crashed.ok && crashed.code).toBe("PS_EXITED");
+    expect(!crashed.ok && crashed.message).toBe("PowerShell exited with code 3 while running Reset-AgentNetworkStack.ps1");
     const ok1 = await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
     expect(ok1.ok).toBe(true);
     // A shell that exits with 0 mid-command must not look like an empty success.

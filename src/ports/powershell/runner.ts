@@ -248,8 +248,8 @@ export class PowerShellRunner implements ScriptRunner {
     if (this.session === s) this.recycle(r.kind);
     if (r.kind === "missing") return { ok: false, code: "PS_MISSING", message: r.message, stdout: "", stderr: "" };
     if (r.kind === "timeout") {
-      const phase = ready.kind === "ok" ? `within ${timeoutMs} ms` : `to start within ${this.startTimeoutMs} ms`;
-      return { ok: false, code: "PS_TIMEOUT", message: `did not finish ${phase}`, stdout: r.stdout, stderr: r.stderr };
+      const message = ready.kind === "ok" ? `did not finish within ${timeoutMs} ms; the session was restarted and the system state is unknown` : `could not run: PowerShell did not start within ${this.startTimeoutMs} ms`;
+      return { ok: false, code: "PS_TIMEOUT", message, stdout: r.stdout, stderr: r.stderr };
     }
     const last = lastLine(r.stderr);
     return { ok: false, code: "PS_EXITED", message: `PowerShell ${describeExit(r.exitCode, r.signal)}${last ? ` (stderr: ${last})` : ""}`, stdout: r.stdout, stderr: r.stderr };
@@ -303,7 +303,7 @@ export class PowerShellRunner implements ScriptRunner {
         const inv = await this.invokeInSession(buildScriptCommand(s, p, r, whatIf), req.timeoutMs ?? this.timeoutMs);
         const tails = { stdoutTail: tail(inv.stdout), stderrTail: tail(inv.stderr) };
         if (!inv.ok) {
-          if (inv.code === "PS_TIMEOUT") return fail("PS_TIMEOUT", `${req.script} ${inv.message}; the session was restarted and the system state is unknown`, tails);
+          if (inv.code === "PS_TIMEOUT") return fail("PS_TIMEOUT", `${req.script} ${inv.message}`, tails);
           if (inv.code === "PS_EXITED") return fail("PS_EXITED", `${inv.message} while running ${req.script}`, tails);
           return fail("PS_MISSING", inv.message);
         }
