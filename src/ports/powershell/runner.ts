@@ -244,9 +244,12 @@ export class PowerShellRunner implements ScriptRunner {
     const ready = await s.ready;
     const r: InvokeOutcome = ready.kind === "ok" ? await s.invoke(command, timeoutMs) : ready;
     if (r.kind === "ok") return { ok: true, stdout: r.stdout, stderr: r.stderr };
+    if (r.kind === "missing") {
+      if (this.session === s) this.session = null; // nothing to warm: the executable is not there
+      return { ok: false, code: "PS_MISSING", message: r.message, stdout: "", stderr: "" };
+    }
     // The session is gone or untrustworthy: never reuse it, and get the next one going now.
     if (this.session === s) this.recycle(r.kind);
-    if (r.kind === "missing") return { ok: false, code: "PS_MISSING", message: r.message, stdout: "", stderr: "" };
     if (r.kind === "timeout") {
       const message = ready.kind === "ok" ? `did not finish within ${timeoutMs} ms; the session was restarted and the system state is unknown` : `could not run: PowerShell did not start within ${this.startTimeoutMs} ms`;
       return { ok: false, code: "PS_TIMEOUT", message, stdout: r.stdout, stderr: r.stderr };
