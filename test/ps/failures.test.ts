@@ -163,7 +163,7 @@ describePwsh("documented failure paths under real pwsh", (pwsh) => {
     // A failure changes nothing it did not report.
     const changed = pc.calls().filter((x) => !["netsh", "ipconfig"].includes(x.name));
     if (r.changes.length === 0) expect(changed).toEqual([]);
-  });
+  }, 90_000);
 
   it("the Defender dry run without admin reports no snapshot and marks the state as not visible", async () => {
     pc.reset((s) => (s.defenderHidesExclusions = true));
@@ -171,7 +171,7 @@ describePwsh("documented failure paths under real pwsh", (pwsh) => {
     expect(r).toMatchObject({ status: "WouldChange", before: null, data: { stateVisible: false } });
     expect(r.plan).toEqual([`Add Microsoft Defender process exclusion unless it is already there: ${join(pc.gameDir, "EscapeFromTarkov.exe")}`]);
     expect(pc.calls()).toEqual([]);
-  });
+  }, 90_000);
 });
 
 /** Scripts of our own in a temp install (with the real lib/), for the ways a real shell can let the runner down. */
@@ -220,7 +220,7 @@ describePwsh("runner codes with a real shell", (pwsh) => {
     expect(r).toMatchObject({ ok: false, code: "PS_TIMEOUT", message: expect.stringMatching(/did not finish within 1500 ms; the session was restarted and the system state is unknown/) });
     const after = await pidOf();
     expect(after).not.toBe(before);
-  });
+  }, 120_000);
 
   it("a script that kills the shell → PS_EXITED naming the exit code, then a new session", async () => {
     const r = await runner.run({ script: "Stop-AgentShell.ps1", params: {}, mode: "Read" });
@@ -229,7 +229,7 @@ describePwsh("runner codes with a real shell", (pwsh) => {
     expect(r.code).toBe("PS_EXITED");
     expect(r.message).toMatch(/^PowerShell exited with code 3 \(stderr: about to go\) while running Stop-AgentShell\.ps1$/);
     expect(await pidOf()).toEqual(expect.any(Number));
-  });
+  }, 120_000);
 
   it("no result file → PS_CONTRACT with pwsh's error text, free of colour codes (TERM=xterm-256color given)", async () => {
     const r = await runner.run({ script: "Get-AgentNothing.ps1", params: {}, mode: "Read" });
@@ -239,11 +239,11 @@ describePwsh("runner codes with a real shell", (pwsh) => {
     expect(r.message).not.toMatch(ESC);
     expect(r.stderrTail).not.toMatch(ESC);
     expect(r.stdoutTail).not.toMatch(ESC);
-  });
+  }, 120_000);
 
   it("a result deeper than the JSON depth → the script says so and the runner refuses it (PS_CONTRACT)", async () => {
     const r = await runner.run({ script: "Get-AgentDeep.ps1", params: {}, mode: "Read" });
     expect(r).toMatchObject({ ok: false, code: "PS_CONTRACT" });
     if (!r.ok) expect(r.message).toMatch(/nested too deep to write in full: The result nests 1[0-9] levels deep; only 12 fit in the result file/);
-  });
+  }, 120_000);
 });

@@ -21,7 +21,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
   afterAll(async () => {
     await pc?.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it("switch-dns: -WhatIf plans, apply sets physical adapters only, second apply is NoChange, restore is exact", async () => {
     pc.reset();
@@ -56,7 +56,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     expect(restored.status).toBe("Changed");
     expect(w.machine()).toEqual(original);
     expect((await w.run("Restore-AgentDnsServer.ps1", undo)).status).toBe("NoChange");
-  });
+  }, 120_000);
 
   it("switch-dns refuses a VPN adapter and an unknown provider", async () => {
     pc.reset();
@@ -67,7 +67,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     expect((await w.run("Set-AgentDnsServer.ps1", { provider: "evil" })).status).toBe("Failed");
     expect((await w.run("Set-AgentDnsServer.ps1", { provider: "google", ipv4: ["6.6.6.6"] })).status).toBe("Failed");
     expect(w.state().calls).toEqual([]);
-  });
+  }, 120_000);
 
   it("flush-dns: -WhatIf keeps the cache, apply clears it, second apply is NoChange", async () => {
     pc.reset();
@@ -77,7 +77,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     const r = await w.run("Clear-AgentDnsCache.ps1", {});
     expect(r).toMatchObject({ status: "Changed", before: { cacheEntries: 2 }, after: { cacheEntries: 0 } });
     expect((await w.run("Clear-AgentDnsCache.ps1", {})).status).toBe("NoChange");
-  });
+  }, 120_000);
 
   it("renew-ip: releases/renews the active physical adapter by its own name; static IP is Skipped", async () => {
     pc.reset();
@@ -99,7 +99,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     (st.adapters as { Dhcp: string }[])[0]!.Dhcp = "Disabled";
     w.write(st);
     expect((await w.run("Update-AgentDhcpLease.ps1", {})).status).toBe("Skipped");
-  });
+  }, 120_000);
 
   it("firewall-allow-eft: owned group only, block rules reported, second apply NoChange, undo leaves the player's rules", async () => {
     pc.reset();
@@ -131,7 +131,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     expect(undo.status).toBe("Changed");
     expect(w.machine().firewallRules).toEqual(original.firewallRules);
     expect((await w.run("Remove-AgentFirewallRule.ps1", {})).status).toBe("NoChange");
-  });
+  }, 120_000);
 
   it("defender-exclusion-eft: undo removes only what it added", async () => {
     pc.reset();
@@ -149,7 +149,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     const undo = await w.run("Remove-AgentDefenderExclusion.ps1", { fixId: "defender-exclusion-eft", snapshot: r.before, applied: r.after, params });
     expect(undo.status).toBe("Changed");
     expect(w.state().exclusionProcess).toEqual([join(w.gameDir, "EscapeFromTarkov_BE.exe")]);
-  });
+  }, 120_000);
 
   it("restart-launcher: refuses during a raid, otherwise stops and starts it from the install path", async () => {
     pc.reset();
@@ -169,7 +169,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     expect(r.status).toBe("Changed");
     const calls = (w.state().calls ?? []).map((c) => c.name);
     expect(calls).toEqual(["Stop-Process", "Start-Process"]);
-  });
+  }, 120_000);
 
   it("reset-network-stack: -WhatIf runs nothing; apply runs both netsh resets and needs a reboot", async () => {
     pc.reset();
@@ -183,7 +183,7 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
       { name: "netsh", args: ["winsock", "reset"] },
       { name: "netsh", args: ["int", "ip", "reset"] },
     ]);
-  });
+  }, 120_000);
 
   it("read-only scripts: snapshot, install lookup (never echoes launcher tokens)", async () => {
     pc.reset();
@@ -201,5 +201,5 @@ describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) =
     const data = install.data as { game: { installLocation: string; edition: string }; programs: string[]; launcher: { path: string } };
     expect(data.game).toMatchObject({ installLocation: w.gameDir, edition: "bsg" });
     expect(data.programs).toHaveLength(3);
-  });
+  }, 120_000);
 });
