@@ -187,6 +187,17 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(ok2.ok).toBe(true);
   });
 
+  it("a session nobody uses is ended after the idle time, and the next call starts a new one", async () => {
+    const w = makeFakeWorld();
+    const r = runnerFor(w, { idleTimeoutMs: 300 });
+    expect((await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" })).ok).toBe(true);
+    await new Promise((res) => setTimeout(res, 600));
+    expect((r as unknown as { session: unknown }).session).toBeNull();
+    expect(r.sessionsStarted).toBe(1);
+    expect((await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" })).ok).toBe(true);
+    expect(r.sessionsStarted).toBe(2);
+  });
+
   it("pwsh missing → PS_MISSING, and this process keeps working", async () => {
     const w = makeFakeWorld();
     const r = runnerFor(w, { env: { ...w.env, NODE_POWERSHELL: join(w.root, "no-such-pwsh") } });

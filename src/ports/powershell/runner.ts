@@ -95,6 +95,11 @@ export interface PowerShellRunnerOptions {
   recycleAfterChange?: boolean;
   /** Start a fresh session after this many runs (bounds what loaded modules can accumulate). */
   maxRunsPerSession?: number;
+  /**
+   * End a session nobody used for this long (default 10 min): a fix, its verification and a rollback fall well
+   * within it, while an always-on tray agent does not keep ~100 MB of PowerShell resident between evenings.
+   */
+  idleTimeoutMs?: number;
   /** How many run folders to keep. */
   keepRuns?: number;
   log?: RunnerLog;
@@ -160,6 +165,8 @@ export class PowerShellRunner implements ScriptRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private runsSincePrune = 0;
   private disposed = false;
+  private inFlight = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
   /** Sessions started so far (cold starts), for the log and tests. */
   sessionsStarted = 0;
 
@@ -179,20 +186,41 @@ export class PowerShellRunner implements ScriptRunner {
   /** Runs one script and reads its result file. Never throws. Calls are serialised (one session). */
   run(req: ScriptRequest): Promise<RunOutcome> {
     this.disposed = false;
-    const next = this.queue.then(() => this.runNow(req));
+    this.inFlight++;
+    const next = this.queue.then(() => this.runNow(req)).finally(() => {
+      this.inFlight--;
+      this.armIdleTimer();
+    });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** (Re)starts the idle clock; when it runs out with nothing queued, the session is ended (not replaced). */
+  private armIdleTimer(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      const s = this.session;
+      if (s === null || this.inFlight > 0) return;
+      this.session = null;
+      this.log.info("powershell session ended after being idle", { uses: s.uses, ageMs: Date.now() - s.startedAt });
+      this.retire(s);
+    }, this.opts.idleTimeoutMs ?? 600_000);
+    this.idleTimer.unref();
   }
 
   /** Starts a session in the background if none is running, so the next call does not pay the cold start. */
   warm(): void {
     if (this.disposed) return;
     if (this.session === null || !this.session.alive) this.startSession();
+    this.armIdleTimer();
   }
 
   /** Ends the session (shutdown); no session is warmed in the background until the next `run()`. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const s = this.session;
     this.session = null;
     if (s !== null) this.retire(s);
