@@ -48,7 +48,7 @@ describePwsh("real pwsh: framing under load", (pwsh) => {
     }
   }, 180_000);
 
-  it("100 script runs through the runner while the loop is busy: no PS_TIMEOUT, no control sequences", async () => {
+  it("50 script runs through the runner while the loop is busy: no PS_TIMEOUT, no control sequences", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agent-busy-"));
     mkdirSync(join(dir, "install", "scripts"), { recursive: true });
     writeFileSync(
@@ -65,7 +65,7 @@ describePwsh("real pwsh: framing under load", (pwsh) => {
       const stop = busyLoop();
       const bad: string[] = [];
       try {
-        for (let i = 0; i < 100; i++) {
+        for (let i = 0; i < 50; i++) {
           const r = await runner.run({ script: "Get-AgentEcho.ps1", params: { i }, mode: "Read" });
           if (!r.ok) bad.push(`${i}: ${r.code} ${r.message}`);
           else if ((r.result.data as { i: number }).i !== i) bad.push(`${i}: wrong data`);
