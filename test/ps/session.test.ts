@@ -7,17 +7,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { PowerShellRunner, PowerShellSession, SESSION_PRELUDE, type ElevationRequest, type Elevator, type InvokeOutcome } from "../../src/ports/powershell.js";
+import { PowerShellRunner, PowerShellSession, SESSION_PRELUDE, shellEnvironment, type ElevationRequest, type Elevator, type InvokeOutcome } from "../../src/ports/powershell.js";
 import { describePwsh } from "./harness.js";
 
-/** Keeps the event loop ~90 % busy, the way a probe round with many TLS handshakes does. */
+/** Blocks the event loop for `ms`, the way a burst of TLS handshakes in a probe round does. */
+function spin(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* busy */
+  }
+}
+
+/** Keeps the event loop ~90 % busy. */
 function busyLoop(): () => void {
-  const t = setInterval(() => {
-    const until = Date.now() + 15;
-    while (Date.now() < until) {
-      /* spin */
-    }
-  }, 1);
+  const t = setInterval(() => spin(15), 1);
   return () => clearInterval(t);
 }
 
@@ -27,15 +30,24 @@ const CONTROL = /[\u001b\u009b]/;
 describePwsh("real pwsh: framing under load", (pwsh) => {
   it("200 commands while the loop is busy and TERM=xterm: every one completes with exactly its output", async () => {
     // The raw session with the hostile terminal type on purpose (the runner would set TERM=dumb): the framing
-    // itself must hold when pwsh writes ESC[?1h / ESC[?1l around every line.
-    const s = PowerShellSession.start({ executable: pwsh, env: { ...process.env, TERM: "xterm" }, cwd: tmpdir(), prelude: SESSION_PRELUDE, startTimeoutMs: 60_000 });
+    // itself must hold when pwsh writes ESC[?1h / ESC[?1l around every line. After each command is written the
+    // loop is also blocked for a while (0, 20, 60 or 300 ms), so the shell's output, END marker and the ESC[?1h it
+    // writes as it waits for the next line pile up and arrive as one chunk: the case a tail-only marker search
+    // (node-powershell's) never completes. (With the search cut down to the buffer's tail, this test fails.)
+    // No plain-text prelude either: $PSStyle.OutputRendering = 'PlainText' alone already stops the sequences.
+    const s = PowerShellSession.start({ executable: pwsh, env: { ...process.env, TERM: "xterm" }, cwd: tmpdir(), prelude: ["$ProgressPreference = 'SilentlyContinue'"], startTimeoutMs: 60_000 });
+    let sawSequences = false;
+    (s as unknown as { shell: { streams: { stdout: NodeJS.ReadableStream } } }).shell.streams.stdout.on("data", (c: string | Buffer) => (sawSequences ||= String(c).includes("\u001b[?1h")));
     try {
       expect((await s.ready).kind).toBe("ok");
       const stop = busyLoop();
       const bad: string[] = [];
       try {
         for (let i = 0; i < 200; i++) {
-          const r: InvokeOutcome = await s.invoke(`[Console]::Out.WriteLine('out ${i}'); [Console]::Error.WriteLine('err ${i}')`, 15_000);
+          const pending = s.invoke(`[Console]::Out.WriteLine('out ${i}'); [Console]::Error.WriteLine('err ${i}')`, 15_000);
+          await new Promise((r) => setImmediate(r)); // the command has been written
+          spin([0, 20, 60, 300][i % 4]!);
+          const r: InvokeOutcome = await pending;
           if (r.kind !== "ok") bad.push(`${i}: ${r.kind}`);
           else if (r.stdout !== `out ${i}` || r.stderr !== `err ${i}`) bad.push(`${i}: ${JSON.stringify(r)}`);
         }
@@ -43,10 +55,24 @@ describePwsh("real pwsh: framing under load", (pwsh) => {
         stop();
       }
       expect(bad).toEqual([]);
+      expect(sawSequences, "the premise: pwsh wrote keypad sequences into the pipe").toBe(true);
     } finally {
       await s.dispose();
     }
   }, 180_000);
+
+  it("the agent's own prelude and environment keep them out in the first place", async () => {
+    const s = PowerShellSession.start({ executable: pwsh, env: shellEnvironment({ ...process.env, TERM: "xterm-256color" }, false), cwd: tmpdir(), prelude: SESSION_PRELUDE, startTimeoutMs: 60_000 });
+    let raw = "";
+    (s as unknown as { shell: { streams: { stdout: NodeJS.ReadableStream } } }).shell.streams.stdout.on("data", (c: string | Buffer) => (raw += String(c)));
+    try {
+      expect((await s.ready).kind).toBe("ok");
+      expect(await s.invoke("[Console]::Out.WriteLine('x'); Write-Error 'boom' -ErrorAction Continue", 30_000)).toMatchObject({ kind: "ok", stdout: "x", stderr: expect.stringContaining("boom") });
+      expect(raw).not.toMatch(CONTROL);
+    } finally {
+      await s.dispose();
+    }
+  }, 120_000);
 
   it("50 script runs through the runner while the loop is busy: no PS_TIMEOUT, no control sequences", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agent-busy-"));
