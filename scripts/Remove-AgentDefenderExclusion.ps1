@@ -5,6 +5,8 @@
 .DESCRIPTION
     Takes the "before" of an Add-AgentDefenderExclusion result and removes only the exclusions that were NOT
     present before (present = false) and are present now. Exclusions the player had already are kept.
+    Defender hides its exclusion lists from non-administrators: an unelevated dry run plans every removal and
+    reports data.stateVisible = $false; the real undo, elevated, checks the lists before it removes anything.
     Params (JSON): { "snapshot": { "exclusionProcesses": [ { "path": "...", "present": false } ] }, "fixId",
     "applied", "params" (ignored) }. "before" is accepted in place of "snapshot".
 .PARAMETER ParamsPath
@@ -29,7 +31,7 @@ function Get-ExclusionState {
     $pref = Get-MpPreference -ErrorAction Stop
     $current = @(Get-AgentProperty -InputObject $pref -Name 'ExclusionProcess' | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
     if (@($current | Where-Object { $_ -like 'N/A*' }).Count -gt 0) {
-        throw 'Expected to read Defender exclusions, got "N/A": administrator rights are needed.'
+        throw 'Expected to read Defender exclusions, got "N/A: Must be an administrator to view exclusions": run this as administrator.'
     }
     foreach ($path in $Paths) {
         [ordered]@{ path = $path; present = [bool](@($current | Where-Object { $_ -ieq $path }).Count -gt 0) }
@@ -50,6 +52,19 @@ try {
             throw "Expected an absolute path ending in EscapeFromTarkov.exe or EscapeFromTarkov_BE.exe in the snapshot, got '$path'."
         }
         if ((Get-AgentProperty -InputObject $entry -Name 'present') -ne $true) { $added = @($added) + @($path) }
+    }
+    $pref = Get-MpPreference -ErrorAction Stop
+    $hidden = @(Get-AgentProperty -InputObject $pref -Name 'ExclusionProcess' | Where-Object { [string]$_ -like 'N/A*' }).Count -gt 0
+    if ($WhatIfPreference -and $hidden) {
+        # Unelevated dry run: Defender hides the list, so plan every removal; the elevated undo checks first.
+        $result.data = [ordered]@{
+            stateVisible = $false
+            reason       = 'Defender shows its exclusion list only to administrators; what is still there is checked when the undo runs as administrator.'
+        }
+        foreach ($path in $added) {
+            Add-AgentPlan -Result $result -Text "Remove Microsoft Defender process exclusion added by the agent, if it is still there: $path"
+        }
+        return
     }
     $state = @(Get-ExclusionState -Paths $added)
     $result.before = [ordered]@{ exclusionProcesses = [object[]]$state }

@@ -18,6 +18,12 @@ Set-StrictMode -Version 3.0
 $script:FirewallGroup = 'Tarkov Connection Agent'
 $script:FirewallPrefix = 'TarkovAgent-'
 
+# ConvertTo-Json replaces anything nested deeper than -Depth with its type name (or joins an array into one
+# string), and Windows PowerShell 5.1 does so without a warning. The deepest result today nests 6 levels
+# (Get-AgentNetworkSnapshot: data.adapters[].dns.ipv4.servers); 12 leaves room, and Save-AgentResult measures
+# every result against it so a deeper one is reported (AgentResultTooDeep) instead of silently cut.
+$script:ResultDepth = 12
+
 # InterfaceDescription patterns of adapters that are never touched by DNS changes (VPNs and virtual switches).
 $script:VirtualAdapterPatterns = @(
     '*TAP-Windows*', '*TAP-*', '*Wintun*', '*WireGuard*', '*Hyper-V*', '*VirtualBox*', '*VMware*',
@@ -100,6 +106,32 @@ function Set-AgentError {
     }
 }
 
+function Measure-AgentNesting {
+    <#
+    .SYNOPSIS The deepest container level in a result (the root is 0), counted the way ConvertTo-Json -Depth does.
+    #>
+    [CmdletBinding()]
+    param([AllowNull()]$InputObject, [int]$Level = 0)
+    if ($null -eq $InputObject -or $InputObject -is [string] -or $InputObject -is [System.ValueType]) { return -1 }
+    if ($Level -gt 100) { return $Level }
+    $children = $null
+    if ($InputObject -is [System.Collections.IDictionary]) {
+        $children = @($InputObject.Values)
+    } elseif ($InputObject -is [System.Collections.IEnumerable]) {
+        $children = @($InputObject)
+    } elseif ($InputObject -is [System.Management.Automation.PSCustomObject]) {
+        $children = @($InputObject.PSObject.Properties | ForEach-Object { $_.Value })
+    } else {
+        return $Level
+    }
+    $deepest = $Level
+    foreach ($child in $children) {
+        $inner = Measure-AgentNesting -InputObject $child -Level ($Level + 1)
+        if ($inner -gt $deepest) { $deepest = $inner }
+    }
+    $deepest
+}
+
 function Save-AgentResult {
     <#
     .SYNOPSIS Settles the status and writes the result as UTF-8 JSON without BOM (immune to -WhatIf).
@@ -128,7 +160,20 @@ function Save-AgentResult {
     $out['changes'] = [object[]]$Result.changes.ToArray()
     $out['plan'] = [object[]]$Result.plan.ToArray()
     $out['durationMs'] = [int]$Result._stopwatch.ElapsedMilliseconds
-    $json = ConvertTo-Json -InputObject $out -Depth 8
+    $nesting = Measure-AgentNesting -InputObject $out
+    $depthWarnings = $null
+    $json = ConvertTo-Json -InputObject $out -Depth $script:ResultDepth -WarningVariable depthWarnings -WarningAction SilentlyContinue
+    if ($nesting -gt $script:ResultDepth -or @($depthWarnings).Count -gt 0) {
+        # The TS side refuses such a result (PS_CONTRACT) and re-checks the real state instead of trusting it.
+        $own = ''
+        if ($null -ne $out['error']) { $own = " The script's own error: $($out['error'].message)" }
+        $out['error'] = [ordered]@{
+            message               = "The result nests $nesting levels deep; only $($script:ResultDepth) fit in the result file, so parts of it were cut.$own"
+            category              = 'LimitsExceeded'
+            fullyQualifiedErrorId = 'AgentResultTooDeep'
+        }
+        $json = ConvertTo-Json -InputObject $out -Depth $script:ResultDepth -WarningAction SilentlyContinue
+    }
     [System.IO.File]::WriteAllText($Path, $json, (New-Object System.Text.UTF8Encoding $false))
 }
 
@@ -546,6 +591,7 @@ function Resolve-AgentEftProgram {
 
 Export-ModuleMember -Function @(
     'New-AgentResult', 'Add-AgentChange', 'Add-AgentPlan', 'Set-AgentSkipped', 'Set-AgentError', 'Save-AgentResult',
+    'Measure-AgentNesting',
     'Read-AgentParams', 'Get-AgentParam', 'Get-AgentProperty', 'Get-AgentRegistryValue', 'ConvertTo-AgentServerList',
     'Get-AgentDnsSnapshot', 'Test-AgentVirtualAdapter', 'Get-AgentDefaultRoute', 'Get-AgentActivePhysicalAdapter',
     'Invoke-AgentNative', 'Test-AgentProgramPath', 'Get-AgentFirewallGroup', 'Get-AgentFirewallPrefix',

@@ -5,31 +5,23 @@
  *   2. journal "pending" (durable) → 3. run the script (elevated only when the fix needs admin)
  *   4. journal "done"/"failed" → 5. re-diagnose until the verdict improves or the window ends; a reversible fix
  *      that did not help is rolled back and the player is told.
+ * A run whose outcome is unknown (timeout, crashed shell, unreadable result) is never judged blind: the fix's own
+ * dry run re-checks the real state first, so a change that took effect is kept and verified, and only a change
+ * that did not (fully) take effect is put back.
  * All I/O comes in through `FixEngineDeps`; nothing here throws for things the world can do to us.
  */
 import { applicableFixIds } from "../core/advice.js";
-import { decideAuto, effectivePolicy, judgeVerification, type AutoDecision, type EffectivePolicy, type FixPolicySetting, type FixRisk, type Verification } from "../core/fix-policy.js";
+import { decideAuto, effectivePolicy, judgeVerification, type FixRisk, type Verification } from "../core/fix-policy.js";
 import type { Diagnosis, VerdictId } from "../core/types.js";
 import type { RunnerLog, RunOutcome, ScriptRunner } from "../ports/powershell.js";
 import { FIXES, GUIDANCE, READ_SCRIPTS } from "./catalog/index.js";
-import { newEntryId, type Approver, type Journal, type JournalEntry, type UndoTrigger } from "./journal.js";
-import type { ResultStatus } from "./result-schema.js";
+import { newEntryId, type Journal, type JournalEntry, type UndoTrigger } from "./journal.js";
+import type { FixResult } from "./result-schema.js";
 import { parseSnapshot, type NetworkSnapshot } from "./snapshot.js";
-import type { DnsBenchmarkEntry, DnsProvider, FixSpec, GuidanceContext, GuidanceSpec } from "./types.js";
+import type { DnsBenchmarkEntry, FixSpec, GuidanceContext, GuidanceSpec } from "./types.js";
+import type { ApplyOptions, ApplyReport, AutoReport, FixEvent, FixesConfig, FixListing, GuidanceListing, PendingOutcome, UndoItem, UndoReport } from "./engine-types.js";
 
-/** The `fixes` block of the config (src/config/schema.ts). */
-export interface FixesConfig {
-  policy: Record<string, FixPolicySetting>;
-  dailyCap: number;
-  verifyWindowMs: number;
-}
-
-/** Something the tray/monitor should tell the player about. */
-export type FixEvent =
-  | { type: "applied"; fixId: string; approvedBy: Approver; status: ResultStatus; entryId: string }
-  | { type: "rolled-back"; fixId: string; entryId: string; verification: Verification; verdict: VerdictId | null }
-  | { type: "failed"; fixId: string; code: string; message: string }
-  | { type: "pending-resolved"; fixId: string; entryId: string; outcome: PendingOutcome["outcome"] };
+export type { ApplyOptions, ApplyReport, AutoReport, FixEvent, FixesConfig, FixListing, GuidanceListing, PendingOutcome, UndoItem, UndoReport } from "./engine-types.js";
 
 /** What the composition root passes in. */
 export interface FixEngineDeps {
@@ -54,88 +46,18 @@ export interface FixEngineDeps {
   log?: RunnerLog;
 }
 
-export interface ApplyOptions {
-  dryRun?: boolean;
-  provider?: DnsProvider;
-  approvedBy?: Approver;
-  incidentId?: string | null;
-  /** Verdict before the fix; default: diagnose first. */
-  baseline?: Diagnosis;
-  /** Skip verification/rollback (tests, or a caller that verifies itself). */
-  verify?: boolean;
-}
-
-export interface UndoItem {
-  entryId: string;
-  fixId: string;
-  ok: boolean;
-  status: ResultStatus | null;
-  code: string | null;
-  message: string;
-  changes: string[];
-}
-
-export interface UndoReport {
-  ok: boolean;
-  code: string | null;
-  message: string;
-  items: UndoItem[];
-}
-
-export interface ApplyReport {
-  ok: boolean;
-  fixId: string;
-  dryRun: boolean;
-  status: ResultStatus | null;
-  /** Engine/runner code when not ok (FIX_*, PS_*, ELEVATION_*, DNS_*). */
-  code: string | null;
-  message: string;
-  plan: string[];
-  changes: string[];
-  rebootNeeded: boolean;
-  entryId: string | null;
-  note: string | null;
-  verification: { result: Verification; baseline: VerdictId; final: VerdictId | null } | null;
-  rolledBack: UndoReport | null;
-}
-
-export interface FixListing {
-  id: string;
-  title: string;
-  guideStep: number;
-  risk: FixRisk;
-  needsAdmin: boolean;
-  reversible: boolean;
-  rebootNeeded: boolean;
-  appliesNow: boolean;
-  policy: EffectivePolicy;
-  /** Journalled changes of this fix that can still be undone. */
-  undoable: number;
-}
-export interface GuidanceListing {
-  id: string;
-  title: string;
-  guideStep: number | null;
-  text: string;
-  why: string;
-}
-
-export interface PendingOutcome {
-  entryId: string;
-  fixId: string;
-  outcome: "undone" | "offer-undo" | "not-applied" | "interrupted" | "unresolved";
-  message: string;
-}
-
-export interface AutoReport {
-  applied: ApplyReport | null;
-  ask: { fixId: string; title: string; reason: AutoDecision["reason"] }[];
-  skipped: { fixId: string; reason: AutoDecision["reason"] }[];
-}
-
 const RISK_ORDER: Record<FixRisk, number> = { low: 0, medium: 1, high: 2 };
 /** Runner failures after which we cannot know what the script did. */
 const STATE_UNKNOWN_CODES = new Set(["PS_TIMEOUT", "PS_EXITED", "PS_CONTRACT"]);
+
+/**
+ * A dry run that could not see the current state (Defender hides its exclusion lists from non-administrators):
+ * its plan assumes the change is needed, and the elevated run checks for itself.
+ */
+export const stateHidden = (r: FixResult): boolean => (r.data as { stateVisible?: unknown } | null)?.stateVisible === false;
+
+/** What the fix's own dry run says about a change whose run ended without an answer. */
+type Recheck = { kind: "in-place"; state: unknown } | { kind: "not-in-place" } | { kind: "unknown"; why: string; hidden?: boolean };
 
 /** Did this entry change something that an undo script can revert? */
 export const isUndoable = (fix: FixSpec | undefined, e: JournalEntry): boolean =>
@@ -332,15 +254,20 @@ export class FixEngine {
     const d = dry.result;
     if (dryRun) {
       const ok = d.status === "WouldChange" || d.status === "NoChange";
-      return this.report(id, true, { ok, status: d.status, code: ok ? null : d.status === "Failed" ? "FIX_FAILED" : "FIX_SKIPPED", message: d.error?.message ?? (d.status === "NoChange" ? "already in place: nothing to change" : `would make ${d.plan.length} change(s)`), plan: d.plan, rebootNeeded: d.rebootNeeded || fix.rebootNeeded, note });
+      const would = `would make ${d.plan.length} change(s)${stateHidden(d) ? "; whether they are already in place can only be seen with administrator rights, so that is checked when it runs" : ""}`;
+      return this.report(id, true, { ok, status: d.status, code: ok ? null : d.status === "Failed" ? "FIX_FAILED" : "FIX_SKIPPED", message: d.error?.message ?? (d.status === "NoChange" ? "already in place: nothing to change" : would), plan: d.plan, rebootNeeded: d.rebootNeeded || fix.rebootNeeded, note });
     }
     if (d.status === "NoChange") {
       const entry = await this.deps.journal.add(this.newEntry(fix, params, opts, { state: "done", status: "NoChange", before: d.before, after: d.before, finishedAt: this.now().toISOString(), message: "already in place" }));
       return this.report(id, false, { ok: true, status: "NoChange", message: "already in place: nothing changed", entryId: entry.id, note });
     }
     if (d.status === "Skipped") return this.report(id, false, { ok: false, status: "Skipped", code: "FIX_SKIPPED", message: d.error?.message ?? `${fix.id} does not apply to this PC`, note });
-    if (d.status === "Failed" && fix.requiresSnapshot === true) {
-      return this.report(id, false, { ok: false, status: "Failed", code: "FIX_NO_SNAPSHOT", message: `not applied: the current state could not be read, so it could not be put back exactly (${d.error?.message ?? "dry run failed"})`, note });
+    if (d.status === "Failed") {
+      // A plan that already failed is never followed by the real run (nor by an administrator prompt for it).
+      if (fix.requiresSnapshot === true) {
+        return this.report(id, false, { ok: false, status: "Failed", code: "FIX_NO_SNAPSHOT", message: `not applied: the current state could not be read, so it could not be put back exactly (${d.error?.message ?? "dry run failed"})`, note });
+      }
+      return this.report(id, false, { ok: false, status: "Failed", code: "FIX_DRY_RUN_FAILED", message: `not applied: its check failed before anything was changed (${d.error?.message ?? "no reason given"})`, note });
     }
 
     const baseline = opts.baseline ?? (await this.safeDiagnose());
@@ -356,16 +283,26 @@ export class FixEngine {
     // 3. The change itself.
     const run = await this.deps.runner.run({ script: fix.script, params, mode: "Apply", elevated: fix.needsAdmin });
     // 4. Durable outcome.
+    let r: FixResult;
+    let recovered: string | null = null;
     if (!run.ok) {
-      if (STATE_UNKNOWN_CODES.has(run.code)) {
-        await this.deps.journal.update(entry.id, () => ({ state: "unknown", code: run.code, message: run.message, runId: run.runId, finishedAt: this.now().toISOString() }));
-        const resolved = await this.resolveEntry({ ...entry, state: "unknown" }, true);
-        return this.report(id, false, { ok: false, code: run.code, message: `${run.message}. ${resolved.message}`, entryId: entry.id, plan: d.plan, note });
+      if (!STATE_UNKNOWN_CODES.has(run.code)) {
+        await this.deps.journal.update(entry.id, () => ({ state: "failed", code: run.code, message: run.message, runId: run.runId, finishedAt: this.now().toISOString() }));
+        return this.report(id, false, { ok: false, code: run.code, message: run.message, entryId: entry.id, plan: d.plan, note });
       }
-      await this.deps.journal.update(entry.id, () => ({ state: "failed", code: run.code, message: run.message, runId: run.runId, finishedAt: this.now().toISOString() }));
-      return this.report(id, false, { ok: false, code: run.code, message: run.message, entryId: entry.id, plan: d.plan, note });
+      // No answer from the run: what the script did is unknown until the real state has been read again.
+      await this.deps.journal.update(entry.id, () => ({ state: "unknown", code: run.code, message: run.message, runId: run.runId, finishedAt: this.now().toISOString() }));
+      const check = await this.recheck(fix, params);
+      if (check.kind !== "in-place") {
+        const outcome = await this.settleUnknown({ ...entry, state: "unknown" }, fix, check);
+        return this.report(id, false, { ok: false, code: run.code, message: `${run.message}. ${outcome}`, entryId: entry.id, plan: d.plan, note });
+      }
+      // It worked; only the answer was lost. Keep it, and verify it like any other change.
+      recovered = `${run.code} (${run.message}); a re-check found the change in place`;
+      r = { ...d, whatIf: false, status: "Changed", changes: d.plan.length > 0 ? d.plan : [`${fix.title}: found in place after ${run.code}`], after: check.state, error: null, rebootNeeded: d.rebootNeeded };
+    } else {
+      r = run.result;
     }
-    const r = run.result;
     const done = await this.deps.journal.update(entry.id, () => ({
       state: r.status === "Changed" || r.status === "NoChange" ? "done" : "failed",
       status: r.status,
@@ -375,7 +312,7 @@ export class FixEngine {
       changes: r.changes,
       rebootNeeded: r.rebootNeeded,
       code: r.status === "Failed" ? "FIX_FAILED" : null,
-      message: r.error?.message ?? null,
+      message: r.error?.message ?? recovered,
       runId: run.runId,
       finishedAt: this.now().toISOString(),
     }));
@@ -489,15 +426,44 @@ export class FixEngine {
       await this.deps.journal.update(e.id, () => ({ state: "interrupted", finishedAt: this.now().toISOString(), message: "the agent stopped while this ran; it cannot be undone" }));
       return { ...base, outcome: "interrupted", message: `${e.fixId} was interrupted; there is nothing to undo` };
     }
-    // The fix's own check: its dry run with the same params says whether the change is in place.
-    const check = await this.deps.runner.run({ script: fix.script, params: e.params, mode: "Apply", whatIf: true });
-    if (!check.ok || (check.result.status !== "NoChange" && check.result.status !== "WouldChange")) {
-      const why = check.ok ? `check said ${check.result.status}` : `${check.code}: ${check.message}`;
-      return { ...base, outcome: "unresolved", message: `could not check whether ${e.fixId} was applied (${why}); will try again at next start` };
+    return this.decideFromCheck(e, fix, await this.recheck(fix, e.params), undo);
+  }
+
+  /** The fix's own check: its dry run with the same params says whether the change is in place. */
+  private async recheck(fix: FixSpec, params: unknown): Promise<Recheck> {
+    const c = await this.deps.runner.run({ script: fix.script, params, mode: "Apply", whatIf: true });
+    if (!c.ok) return { kind: "unknown", why: `${c.code}: ${c.message}` };
+    if (stateHidden(c.result)) return { kind: "unknown", why: "the current state can only be read with administrator rights", hidden: true };
+    if (c.result.status === "NoChange") return { kind: "in-place", state: c.result.before };
+    if (c.result.status === "WouldChange") return { kind: "not-in-place" };
+    return { kind: "unknown", why: `its check said ${c.result.status}${c.result.error ? `: ${c.result.error.message}` : ""}` };
+  }
+
+  /** After a run without an answer, in this process: put back a change that did not (fully) take effect. */
+  private async settleUnknown(e: JournalEntry, fix: FixSpec, check: Recheck): Promise<string> {
+    if (check.kind === "unknown") return `Whether it took effect could not be checked (${check.why}); the agent checks again at its next start`;
+    if (!fix.reversible || fix.undoScript === undefined) {
+      await this.deps.journal.update(e.id, () => ({ state: "failed", finishedAt: this.now().toISOString(), message: "it did not finish: its check says the change is not (fully) in place" }));
+      return "Its check says the change is not (fully) in place";
     }
-    const applied = check.result.status === "NoChange";
+    const out = await this.decideFromCheck(e, fix, check, true);
+    return out.outcome === "undone" ? "It had not (fully) taken effect; any partial change was undone" : out.message;
+  }
+
+  private async decideFromCheck(e: JournalEntry, fix: FixSpec, check: Recheck, undo: boolean): Promise<PendingOutcome> {
+    const base = { entryId: e.id, fixId: e.fixId };
     const canUndo = e.before !== null && e.before !== undefined ? true : fix.requiresSnapshot !== true;
-    if (!applied && !undo) {
+    if (check.kind === "unknown" && !(check.hidden === true && undo && canUndo)) {
+      if (check.hidden === true) {
+        // Nothing can tell without administrator rights, and there is no snapshot for an exact undo: say so once.
+        await this.deps.journal.update(e.id, () => ({ state: "interrupted", finishedAt: this.now().toISOString(), message: `interrupted; ${check.why}` }));
+        return { ...base, outcome: "interrupted", message: `${e.fixId} was interrupted and ${check.why}; check it in Windows yourself` };
+      }
+      return { ...base, outcome: "unresolved", message: `could not check whether ${e.fixId} was applied (${check.why}); will try again at next start` };
+    }
+    // null: hidden from this unelevated check; the elevated, idempotent undo reads the state for itself.
+    const applied = check.kind === "unknown" ? null : check.kind === "in-place";
+    if (applied === false && !undo) {
       await this.deps.journal.update(e.id, () => ({ state: "failed", finishedAt: this.now().toISOString(), message: "interrupted before it took effect" }));
       return { ...base, outcome: "not-applied", message: `${e.fixId} had not taken effect` };
     }
@@ -506,9 +472,9 @@ export class FixEngine {
       return { ...base, outcome: "offer-undo", message: `${e.fixId} is in place but was never verified; undo it with "fix undo ${e.id}"` };
     }
     // Undo scripts are idempotent: also clean up a half-applied change.
-    await this.deps.journal.update(e.id, () => ({ state: "done", status: applied ? "Changed" : null, changes: e.changes.length > 0 ? e.changes : [applied ? "interrupted; found in place at next start" : "interrupted; possibly partly applied"], finishedAt: this.now().toISOString() }));
+    await this.deps.journal.update(e.id, () => ({ state: "done", status: applied === true ? "Changed" : null, changes: e.changes.length > 0 ? e.changes : [applied === true ? "interrupted; found in place at next start" : "interrupted; possibly partly applied"], finishedAt: this.now().toISOString() }));
     const r = await this.undoEntries([{ ...e, state: "done" }], "resolve-pending");
-    return { ...base, outcome: r.ok ? "undone" : "unresolved", message: r.ok ? `${e.fixId} was interrupted; ${applied ? "it had taken effect and was undone" : "any partial change was undone"}` : r.message };
+    return { ...base, outcome: r.ok ? "undone" : "unresolved", message: r.ok ? `${e.fixId} was interrupted; ${applied === true ? "it had taken effect and was undone" : "any partial change was undone"}` : r.message };
   }
 
   private async safeDiagnose(): Promise<Diagnosis | null> {

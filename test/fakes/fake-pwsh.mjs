@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// FAKE PowerShell for Linux tests. No real pwsh can be installed on these machines (the NuGet mirror has no
-// PowerShell package), so node-powershell is pointed here through NODE_POWERSHELL (platform-notes §3).
+// FAKE PowerShell for Linux tests of the runner's error paths that a real shell cannot be made to walk on cue
+// (hang, crash with a given exit code, junk, a missing or broken result file). Scripts themselves are tested
+// under real pwsh (test/ps); node-powershell is pointed here through NODE_POWERSHELL (platform-notes §3).
 //
-// It speaks node-powershell's framing ([Console]::Out/Error.WriteLine("<delimiter>") lines) and recognises the
-// runner's script line:
-//   & '<abs>/X.ps1' -ParamsPath '<p>' -ResultPath '<r>' [-WhatIf]
+// It speaks the session's framing (one line `[Console]::Out.WriteLine('<marker>'); [Console]::Error.WriteLine(…)`
+// before and after each command; node-powershell's own double-quoted form is understood too) and recognises the
+// runner's timed script line:
+//   $agentClock = [Diagnostics.Stopwatch]::StartNew(); & '<abs>/X.ps1' -ParamsPath '<p>' -ResultPath '<r>' [-WhatIf]; [Console]::Out.WriteLine('AGENT_SCRIPT_US=' + …)
 //   (paths may also be `(Join-Path $env:NAME '<rel>')`)
 // and the elevated form `$agentProc = Start-Process -FilePath '<exe>' -Verb RunAs ... -ArgumentList @(...); ...`.
 // What a script "does" comes from a behaviour table the test controls, re-read on every run:
 //   FAKE_PWSH_BEHAVIOUR=<file.json>  { "default": B, "scripts": { "<Verb-Noun>": B, "<Verb-Noun>:WhatIf": B } }
 //   B = { action: "result"|"hang"|"crash"|"junk"|"none"|"invalid"|"exit0", status?, exitCode?, stdout?, stderr?,
-//         result?: {…overrides}, echoParams?: bool, canary?: path, hangMs? }
+//         result?: {…overrides}, echoParams?: bool, canary?: path, hangMs?, ansi?: bool }
+//   ansi: wrap output the way pwsh does on Linux under TERM=xterm (ESC[?1h / ESC[?1l, coloured error text).
 // Every line received is appended to FAKE_PWSH_LOG, so tests can prove what reached the command line.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -55,8 +58,9 @@ async function runScript(scriptPath, paramsPath, resultPath, whatIf) {
     process.stderr.write(`& : The term '${scriptPath}' is not recognized\n`);
     return;
   }
+  if (b.ansi) process.stdout.write("\x1b[?1h\x1b[?1l");
   if (b.stdout) process.stdout.write(b.stdout + "\n");
-  if (b.stderr) process.stderr.write(b.stderr + "\n");
+  if (b.stderr) process.stderr.write(b.ansi ? `\x1b[31;1m${b.stderr}\x1b[0m\n` : b.stderr + "\n");
   const action = b.action ?? "result";
   if (action === "hang") {
     await new Promise((r) => setTimeout(r, b.hangMs ?? 600_000));
@@ -97,7 +101,10 @@ async function runScript(scriptPath, paramsPath, resultPath, whatIf) {
   if (whatIf) process.stdout.write(`What if: Performing the operation "${name}"\n`);
 }
 
-const SCRIPT_LINE = new RegExp(String.raw`^& ${PATH_EXPR} -ParamsPath ${PATH_EXPR} -ResultPath ${PATH_EXPR}( -WhatIf)?$`);
+const SCRIPT_LINE = new RegExp(
+  String.raw`^\$agentClock = \[Diagnostics\.Stopwatch\]::StartNew\(\); & ${PATH_EXPR} -ParamsPath ${PATH_EXPR} -ResultPath ${PATH_EXPR}( -WhatIf)?; \[Console\]::Out\.WriteLine\('AGENT_SCRIPT_US=' \+ .*\)$`,
+);
+const MARKERS = /^\[Console\]::Out\.WriteLine\('([A-Za-z0-9-]+)'\); \[Console\]::Error\.WriteLine\('([A-Za-z0-9-]+)'\)$/;
 const ELEVATED_LINE = /^\$agentProc = Start-Process -FilePath .* -Verb RunAs .*-ArgumentList @\((.*)\); \[Console\]::Out\.WriteLine\('AGENT_EXIT=' \+ \$agentProc\.ExitCode\)$/;
 
 async function pump() {
@@ -109,7 +116,14 @@ async function pump() {
     const l = raw.trim();
     let m;
     if ((m = l.match(/^\[Console\]::(Out|Error)\.WriteLine\("(.*)"\)$/))) (m[1] === "Out" ? process.stdout : process.stderr).write(m[2] + "\n");
-    else if ((m = l.match(SCRIPT_LINE))) await runScript(pathFrom(m, 1), pathFrom(m, 4), pathFrom(m, 7), m[10] !== undefined);
+    else if ((m = l.match(MARKERS))) {
+      process.stdout.write(m[1] + "\n");
+      process.stderr.write(m[2] + "\n");
+    } else if ((m = l.match(SCRIPT_LINE))) {
+      const t0 = process.hrtime.bigint();
+      await runScript(pathFrom(m, 1), pathFrom(m, 4), pathFrom(m, 7), m[10] !== undefined);
+      process.stdout.write(`AGENT_SCRIPT_US=${(process.hrtime.bigint() - t0) / 1000n}\n`);
+    }
     else if ((m = l.match(ELEVATED_LINE))) {
       // Elements are '...' literals, optionally wrapped as ('"' + '<x>' + '"').
       const items = [...m[1].matchAll(/\('"' \+ '((?:[^']|'')*)' \+ '"'\)|'((?:[^']|'')*)'/g)].map((x) => unq(x[1] ?? x[2]));

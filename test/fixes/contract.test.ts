@@ -1,7 +1,7 @@
 /**
  * The engine against the PowerShell side's own result fixtures (test/fixtures/ps), replayed through the real runner
- * and the FAKE shell (no real pwsh exists here): dry run → plan, apply → journal with the registry snapshot, undo →
- * Restore-AgentDnsServer receives exactly that snapshot.
+ * by the FAKE shell (the real scripts run under real pwsh in engine.pwsh.test.ts): dry run → plan, apply → journal
+ * with the registry snapshot, undo → Restore-AgentDnsServer receives exactly that snapshot.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";

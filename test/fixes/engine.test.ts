@@ -156,15 +156,80 @@ describe("apply", () => {
     expect((await s.engine.history())[0]).toMatchObject({ state: "failed" });
   });
 
-  it("a timeout mid-apply leaves an 'unknown' record that is checked and undone at once", async () => {
+  it("a timeout after the change took effect: re-checked, kept and verified (a lost answer never undoes a working fix)", async () => {
+    const s = setup({ verdicts: ["dns-failure", "ok"] });
+    s.runner.failNext.set("Set-AgentDnsServer.ps1", "PS_TIMEOUT");
+    const r = await s.engine.applyFix("switch-dns", { provider: "cloudflare" });
+    expect(r).toMatchObject({ ok: true, status: "Changed", verification: { result: "improved", final: "ok" } });
+    expect(s.runner.world.dns).toBe("cloudflare");
+    expect(s.runner.calls.map((c) => [c.script, c.whatIf])).toEqual([
+      ["Set-AgentDnsServer.ps1", true],
+      ["Set-AgentDnsServer.ps1", false],
+      ["Set-AgentDnsServer.ps1", true], // the re-check
+    ]);
+    const [e] = await s.engine.history();
+    expect(e).toMatchObject({ state: "done", status: "Changed", before: { dns: "dhcp" }, after: { dns: "cloudflare" }, message: expect.stringMatching(/PS_TIMEOUT .*re-check found the change in place/) });
+    expect(s.events.map((ev) => ev.type)).toContain("applied");
+  });
+
+  it("a timeout after the change took effect that did not help is rolled back by verification, like any change", async () => {
     const s = setup({ verdicts: ["dns-failure"] });
     s.runner.failNext.set("Set-AgentDnsServer.ps1", "PS_TIMEOUT");
     const r = await s.engine.applyFix("switch-dns", { provider: "cloudflare" });
-    expect(r).toMatchObject({ ok: false, code: "PS_TIMEOUT" });
-    expect(r.message).toMatch(/had taken effect and was undone/);
+    expect(r).toMatchObject({ ok: false, code: "FIX_ROLLED_BACK" });
     expect(s.runner.world.dns).toBe("dhcp");
+  });
+
+  it("a timeout before the change took effect: re-checked, any partial change put back with the exact undo", async () => {
+    const s = setup({ verdicts: ["dns-failure"] });
+    s.runner.timeoutBeforeEffect.add("Set-AgentDnsServer.ps1");
+    const r = await s.engine.applyFix("switch-dns", { provider: "cloudflare" });
+    expect(r).toMatchObject({ ok: false, code: "PS_TIMEOUT", message: expect.stringMatching(/had not \(fully\) taken effect; any partial change was undone/) });
+    expect(s.runner.calls.map((c) => [c.script, c.whatIf])).toEqual([
+      ["Set-AgentDnsServer.ps1", true],
+      ["Set-AgentDnsServer.ps1", false],
+      ["Set-AgentDnsServer.ps1", true],
+      ["Restore-AgentDnsServer.ps1", false],
+    ]);
     const [e] = await s.engine.history();
-    expect(e).toMatchObject({ state: "undone", code: "PS_TIMEOUT", undo: { by: "resolve-pending", state: "done" } });
+    expect(e).toMatchObject({ code: "PS_TIMEOUT", undo: { by: "resolve-pending", state: "done" } });
+  });
+
+  it("a timeout whose re-check cannot run leaves the record 'unknown' for the next start, undoing nothing", async () => {
+    const s = setup({ verdicts: ["dns-failure"] });
+    s.runner.failNext.set("Set-AgentDnsServer.ps1", "PS_TIMEOUT");
+    const run = s.runner.run.bind(s.runner);
+    let n = 0;
+    s.runner.run = async (req) => (req.whatIf === true && ++n === 2 ? { ok: false, code: "PS_EXITED", message: "PowerShell exited with code 3", runId: "r-x", durationMs: 1, stdoutTail: "", stderrTail: "" } : run(req));
+    const r = await s.engine.applyFix("switch-dns", { provider: "cloudflare" });
+    expect(r).toMatchObject({ ok: false, code: "PS_TIMEOUT", message: expect.stringMatching(/could not be checked \(PS_EXITED: PowerShell exited with code 3\); the agent checks again at its next start/) });
+    expect(s.runner.world.dns).toBe("cloudflare");
+    expect((await s.engine.history())[0]).toMatchObject({ state: "unknown", code: "PS_TIMEOUT" });
+    expect(s.runner.calls.some((c) => c.script === "Restore-AgentDnsServer.ps1")).toBe(false);
+  });
+
+  it("a failed dry run stops: no real run, no administrator prompt", async () => {
+    const s = setup();
+    s.runner.whatIfFails.add("Add-AgentFirewallRule.ps1");
+    const r = await s.engine.applyFix("firewall-allow-eft");
+    expect(r).toMatchObject({ ok: false, status: "Failed", code: "FIX_DRY_RUN_FAILED", message: expect.stringMatching(/^not applied: its check failed before anything was changed \(fake failure\)$/) });
+    expect(s.runner.calls.map((c) => [c.script, c.whatIf, c.elevated])).toEqual([["Add-AgentFirewallRule.ps1", true, false]]);
+    expect(await s.engine.history()).toEqual([]);
+  });
+
+  it("defender: a dry run that cannot see the exclusions without admin still leads to the elevated apply", async () => {
+    const s = setup({ verdicts: ["bsg-unreachable", "ok"] });
+    s.runner.hiddenWithoutAdmin.add("Add-AgentDefenderExclusion.ps1");
+    const dry = await s.engine.applyFix("defender-exclusion-eft", { dryRun: true });
+    expect(dry).toMatchObject({ ok: true, status: "WouldChange", message: expect.stringMatching(/administrator rights, so that is checked when it runs/) });
+    const r = await s.engine.applyFix("defender-exclusion-eft");
+    expect(r).toMatchObject({ ok: true, status: "Changed" });
+    expect(s.runner.world.defenderExclusion).toBe(true);
+    expect(s.runner.calls.filter((c) => !c.whatIf).map((c) => [c.script, c.elevated])).toEqual([["Add-AgentDefenderExclusion.ps1", true]]);
+    // The journal keeps the elevated run's own snapshot: the exact-undo material the dry run could not read.
+    expect((await s.engine.history())[0]).toMatchObject({ state: "done", before: { defenderExclusion: false } });
+    expect((await s.engine.undoFix("defender-exclusion-eft")).ok).toBe(true);
+    expect(s.runner.world.defenderExclusion).toBe(false);
   });
 
   it("an unwritable journal stops the fix before anything changes", async () => {

@@ -1,7 +1,7 @@
 /**
  * Crash between journal-before and journal-after: a real child process (engine + journal + PowerShell runner on the
- * FAKE shell — no real pwsh exists here) is SIGKILLed while the fix script runs. The next start must find the pending
- * record and resolve it against the real state.
+ * FAKE shell, which can hang inside the real run on cue) is SIGKILLed while the fix script runs. The next start
+ * must find the pending record and resolve it against the real state.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -41,7 +41,7 @@ describe("crash between journal-before and journal-after", () => {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const pendingWritten = existsSync(journalPath) && /"state":\s*"pending"/.test(readFileSync(journalPath, "utf8"));
-      const realRunStarted = w.lines().some((l) => l.includes("Set-AgentDnsServer.ps1") && !l.endsWith("-WhatIf"));
+      const realRunStarted = w.lines().some((l) => l.includes("Set-AgentDnsServer.ps1") && !l.includes(" -WhatIf"));
       if (pendingWritten && realRunStarted) break;
       if (gone || Date.now() > deadline) throw new Error(`child never reached the script run; output: ${childOut}`);
       await new Promise((r) => setTimeout(r, 25));

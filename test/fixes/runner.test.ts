@@ -1,8 +1,8 @@
 /**
- * Runner tests against a FAKE PowerShell (test/fakes/fake-pwsh.mjs through NODE_POWERSHELL): no real pwsh can be
- * installed on these machines (`dotnet tool install PowerShell` → not in the NuGet mirror). The fake speaks
- * node-powershell's framing, recognises the runner's script line and acts out a behaviour table per test.
- * Where a real pwsh exists (`.tools/pwsh/pwsh` or PATH) one end-to-end test drives it too.
+ * Runner tests against a FAKE PowerShell (test/fakes/fake-pwsh.mjs through NODE_POWERSHELL) for the failures a real
+ * shell cannot be made to produce on cue: it speaks the session's framing, recognises the runner's script line and
+ * acts out a behaviour table per test. The same paths with real pwsh: test/ps/failures.test.ts and session.test.ts;
+ * one end-to-end case here drives real pwsh too (under CI it must exist: .ci/run installs it).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,6 +20,7 @@ import {
   type ElevationRequest,
   type Elevator,
 } from "../../src/ports/powershell.js";
+import { describePwsh } from "../ps/harness.js";
 import { makeFakeWorld, type FakeWorld } from "./helpers/fake-shell.js";
 
 const runners: PowerShellRunner[] = [];
@@ -32,7 +33,7 @@ afterEach(async () => {
   await Promise.all(runners.splice(0).map((r) => r.dispose()));
 });
 
-const scriptLines = (w: FakeWorld) => w.lines().filter((l) => l.startsWith("& ") || l.startsWith("$agentProc"));
+const scriptLines = (w: FakeWorld) => w.lines().filter((l) => l.startsWith("$agentClock") || l.startsWith("$agentProc"));
 
 describe("psQuote", () => {
   it.each([
@@ -61,7 +62,10 @@ describe("psQuote", () => {
   });
 
   it("builds the script line from quoted paths and literal switches only", () => {
-    expect(buildScriptCommand(psQuote("/i/s/X.ps1"), psQuote("/d/p.json"), psQuote("/d/r.json"), true)).toBe("& '/i/s/X.ps1' -ParamsPath '/d/p.json' -ResultPath '/d/r.json' -WhatIf");
+    expect(buildScriptCommand(psQuote("/i/s/X.ps1"), psQuote("/d/p.json"), psQuote("/d/r.json"), true)).toBe(
+      "$agentClock = [Diagnostics.Stopwatch]::StartNew(); & '/i/s/X.ps1' -ParamsPath '/d/p.json' -ResultPath '/d/r.json' -WhatIf; " +
+        "[Console]::Out.WriteLine('AGENT_SCRIPT_US=' + [long]($agentClock.Elapsed.Ticks / 10))",
+    );
   });
 
   it("builds Start-Process with an argument array, double-quoting elements that hold spaces", () => {
@@ -81,7 +85,8 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(out.ok).toBe(true);
     if (out.ok) expect(out.result.status).toBe("Changed");
     const [line] = scriptLines(w);
-    expect(line).toMatch(/^& '.*\/scripts\/Clear-AgentDnsCache\.ps1' -ParamsPath '.*\/runs\/r-[0-9]+-[0-9a-f]+\/params\.json' -ResultPath '.*\/result\.json'$/);
+    expect(line).toMatch(/; & '.*\/scripts\/Clear-AgentDnsCache\.ps1' -ParamsPath '.*\/runs\/r-[0-9]+-[0-9a-f]+\/params\.json' -ResultPath '.*\/result\.json'; /);
+    expect(out.scriptMs).toEqual(expect.any(Number));
   });
 
   it("passes -WhatIf for a dry run and gets WouldChange + plan", async () => {
@@ -90,7 +95,7 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(out.ok && out.result.status).toBe("WouldChange");
     expect(out.ok && out.result.plan.length).toBeGreaterThan(0);
     expect(out.stdoutTail).toContain("What if:");
-    expect(scriptLines(w)[0]).toMatch(/ -WhatIf$/);
+    expect(scriptLines(w)[0]).toMatch(/ -WhatIf; /);
   });
 
   it("keeps stderr noise for the log but trusts the result file", async () => {
@@ -99,6 +104,23 @@ describe("PowerShellRunner against the fake shell", () => {
     const out = await runnerFor(w).run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
     expect(out.ok && out.result.status).toBe("NoChange");
     expect(out.stderrTail).toContain("something noisy");
+  });
+
+  it("terminal control sequences (keypad mode, colours) never reach the tails, messages or result texts", async () => {
+    const w = makeFakeWorld();
+    w.setBehaviour({
+      scripts: {
+        "Clear-AgentDnsCache": { action: "result", status: "Failed", ansi: true, stderr: "Clear-DnsClientCache: boom", result: { error: { message: "\u001b[31;1mboom\u001b[0m", category: "x", fullyQualifiedErrorId: "x" }, plan: ["\u001b[1mplan\u001b[0m"] } },
+        "Update-AgentDhcpLease": { action: "none", ansi: true, stderr: "Get-NetAdapter: access denied" },
+      },
+    });
+    const r = runnerFor(w);
+    const a = await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
+    expect(a.ok && a.result.error?.message).toBe("boom");
+    expect(a.ok && a.result.plan).toEqual(["plan"]);
+    const b = await r.run({ script: "Update-AgentDhcpLease.ps1", params: {}, mode: "Apply" });
+    expect(!b.ok && b.message).toBe("Expected a result file from Update-AgentDhcpLease.ps1, got none (stderr: Get-NetAdapter: access denied)");
+    for (const o of [a, b]) expect(JSON.stringify(o)).not.toContain("\\u001b"); // JSON.stringify writes ESC as \u001b
   });
 
   it("junk on stdout: the result file still decides; junk without a file is PS_CONTRACT", async () => {
@@ -141,12 +163,21 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(next.ok).toBe(true);
   });
 
+  it("a shell that does not start in time → PS_TIMEOUT that says so (the script never ran)", async () => {
+    const w = makeFakeWorld();
+    const r = runnerFor(w, { startTimeoutMs: 1 });
+    const out = await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
+    expect(out).toMatchObject({ ok: false, code: "PS_TIMEOUT", message: "Clear-AgentDnsCache.ps1 could not run: PowerShell did not start within 1 ms" });
+    expect(scriptLines(w)).toEqual([]);
+  });
+
   it("crashing shell → PS_EXITED, then a new shell serves the next call", async () => {
     const w = makeFakeWorld();
     w.setBehaviour({ scripts: { "Reset-AgentNetworkStack": { action: "crash", exitCode: 3 }, "Restart-AgentBsgLauncher": { action: "exit0" } } });
     const r = runnerFor(w);
     const crashed = await r.run({ script: "Reset-AgentNetworkStack.ps1", params: {}, mode: "Apply" });
     expect(!crashed.ok && crashed.code).toBe("PS_EXITED");
+    expect(!crashed.ok && crashed.message).toBe("PowerShell exited with code 3 while running Reset-AgentNetworkStack.ps1");
     const ok1 = await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
     expect(ok1.ok).toBe(true);
     // A shell that exits with 0 mid-command must not look like an empty success.
@@ -154,6 +185,17 @@ describe("PowerShellRunner against the fake shell", () => {
     expect(!quiet.ok && quiet.code).toBe("PS_EXITED");
     const ok2 = await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" });
     expect(ok2.ok).toBe(true);
+  });
+
+  it("a session nobody uses is ended after the idle time, and the next call starts a new one", async () => {
+    const w = makeFakeWorld();
+    const r = runnerFor(w, { idleTimeoutMs: 300 });
+    expect((await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" })).ok).toBe(true);
+    await new Promise((res) => setTimeout(res, 600));
+    expect((r as unknown as { session: unknown }).session).toBeNull();
+    expect(r.sessionsStarted).toBe(1);
+    expect((await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" })).ok).toBe(true);
+    expect(r.sessionsStarted).toBe(2);
   });
 
   it("pwsh missing → PS_MISSING, and this process keeps working", async () => {
@@ -292,7 +334,7 @@ describe("elevation", () => {
     const holder: { inner?: PowerShellRunner } = {};
     const elevator = new StartProcessElevator(async (cmd, t) => {
       // Reuse the runner's own session for the Start-Process line, like the production wiring does.
-      return (holder.inner as unknown as { invokeRaw(c: string, t: number): Promise<{ stdout: string; stderr: string }> }).invokeRaw(cmd, t);
+      return (holder.inner as unknown as { invokeInSession(c: string, t: number): Promise<{ stdout: string; stderr: string }> }).invokeInSession(cmd, t);
     });
     const inner = runnerFor(w, { elevator });
     holder.inner = inner;
@@ -316,9 +358,8 @@ describe("executable lookup", () => {
   });
 });
 
-// Real PowerShell, when this machine has one.
-const realPwsh = [resolve(".tools/pwsh/pwsh")].find((p) => existsSync(p)) ?? resolvePowerShellExecutable({ env: { PATH: process.env.PATH ?? "" }, platform: "linux" });
-describe.skipIf(realPwsh === null)(`node-powershell drives real pwsh end to end${realPwsh === null ? " (skipped: no pwsh in .tools/pwsh or PATH; the NuGet mirror has no PowerShell tool)" : ""}`, () => {
+// Real PowerShell: .ci/run installs it, so under CI this fails instead of skipping when it is missing.
+describePwsh("node-powershell drives real pwsh end to end", (realPwsh) => {
   it("runs a real script that reads params and writes a valid result", async () => {
     const w = makeFakeWorld();
     writeFileSync(
@@ -331,11 +372,12 @@ describe.skipIf(realPwsh === null)(`node-powershell drives real pwsh end to end$
       ].join("\n"),
     );
     const { NODE_POWERSHELL: _drop, ...env } = w.env;
-    const r = new PowerShellRunner({ installDir: w.installDir, dataDir: w.dataDir, env, executable: realPwsh!, timeoutMs: 30_000 });
+    const r = new PowerShellRunner({ installDir: w.installDir, dataDir: w.dataDir, env, executable: realPwsh, timeoutMs: 30_000, startTimeoutMs: 60_000 });
     runners.push(r);
     const out = await r.run({ script: "Get-AgentFirewallState.ps1", params: { q: "it's $(x)" }, mode: "Read" });
     expect(out.ok && out.result.data).toEqual({ q: "it's $(x)" });
-  });
+    expect(out.scriptMs).toEqual(expect.any(Number));
+  }, 90_000);
 });
 
 describe("tools/gen-manifest.mjs", () => {

@@ -8,7 +8,14 @@
     call reads $env:AGENT_STANDIN_STATE and every change writes it back, so a test sees a script's effect in the
     file. Registry reads (Get-ItemProperty on HKLM:/HKCU:) come from state.registry, keyed by the provider path;
     Set-DnsClientServerAddress writes the same keys, the way Windows does.
-    netsh and ipconfig are shims that log their arguments (one array per call) to state.nativeCalls.
+    netsh and ipconfig are shims that log their arguments (one array per call) to state.calls.
+    Failures on cue: state.failures maps a command name to the message it throws with (the way a cmdlet fails
+    on a real PC: access denied, a CIM error); state.nativeExitCodes maps "tool arg arg" to an exit code.
+    Defender: with state.defenderHidesExclusions, only an "elevated" process (AGENT_STANDIN_ADMIN=1) sees the
+    exclusion lists; others get the placeholder current Defender builds return to unelevated callers,
+    "N/A: Must be an administrator to view exclusions" (quoted verbatim in several public Windows tools' notes
+    and tests, e.g. "Confirmed on the rig, 2026-08-04 ... returns N/A: Must be an administrator to view
+    exclusions for all three exclusion lists"), and changing them is refused.
 #>
 Set-StrictMode -Version 3.0
 
@@ -32,6 +39,22 @@ function Add-StandInCall {
     $State['calls'] = @($State['calls']) + @(, [ordered]@{ name = $Name; args = $Arguments })
 }
 
+function Assert-StandInWorks {
+    <# Throws the configured failure for this command, if any (state.failures). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$State, [Parameter(Mandatory)][string]$Name)
+    if ($State.ContainsKey('failures') -and $null -ne $State.failures -and $State.failures.ContainsKey($Name)) {
+        throw [string]$State.failures[$Name]
+    }
+}
+
+function Test-StandInAdmin {
+    <# True in a process the test marks as elevated. #>
+    [CmdletBinding()]
+    param()
+    $env:AGENT_STANDIN_ADMIN -eq '1'
+}
+
 function ConvertTo-StandInObject {
     [CmdletBinding()]
     param([Parameter(ValueFromPipeline)]$InputObject)
@@ -44,6 +67,7 @@ function Get-NetAdapter {
     [CmdletBinding()]
     param([string]$Name, [int]$InterfaceIndex)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Get-NetAdapter'
     @($state.adapters) | Where-Object {
         (-not $PSBoundParameters.ContainsKey('Name') -or $_.Name -eq $Name) -and
         (-not $PSBoundParameters.ContainsKey('InterfaceIndex') -or $_.InterfaceIndex -eq $InterfaceIndex)
@@ -103,6 +127,7 @@ function Set-DnsClientServerAddress {
     [CmdletBinding()]
     param([int]$InterfaceIndex, [string[]]$ServerAddresses, [switch]$ResetServerAddresses)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Set-DnsClientServerAddress'
     $adapter = @($state.adapters) | Where-Object { $_.InterfaceIndex -eq $InterfaceIndex } | Select-Object -First 1
     if ($null -eq $adapter) { throw "No MSFT_NetAdapter objects found with property 'InterfaceIndex' equal to '$InterfaceIndex'." }
     $v4Key = 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\' + $adapter.InterfaceGuid
@@ -131,6 +156,7 @@ function Clear-DnsClientCache {
     [CmdletBinding()]
     param()
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Clear-DnsClientCache'
     $state['dnsCache'] = @()
     Add-StandInCall -State $state -Name 'Clear-DnsClientCache'
     Save-StandInState -State $state
@@ -168,6 +194,7 @@ function New-NetFirewallRule {
     param([string]$Name, [string]$DisplayName, [string]$Description, [string]$Group, [string]$Direction, [string]$Action,
         [string]$Program, [string]$Profile, [string]$Enabled)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'New-NetFirewallRule'
     if (@($state.firewallRules | Where-Object { $null -ne $_ -and $_.Name -eq $Name }).Count -gt 0) { throw "Rule '$Name' already exists." }
     $rule = [ordered]@{ Name = $Name; DisplayName = $DisplayName; Group = $Group; Direction = $Direction; Action = $Action
         Enabled = $Enabled; Profile = $Profile; Program = $Program }
@@ -181,6 +208,7 @@ function Remove-NetFirewallRule {
     [CmdletBinding()]
     param([string]$Name)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Remove-NetFirewallRule'
     $state['firewallRules'] = @($state.firewallRules | Where-Object { $null -ne $_ -and $_.Name -ne $Name })
     Add-StandInCall -State $state -Name 'Remove-NetFirewallRule' -Arguments @($Name)
     Save-StandInState -State $state
@@ -198,6 +226,10 @@ function Get-MpPreference {
     [CmdletBinding()]
     param()
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Get-MpPreference'
+    if ($state.defenderHidesExclusions -and -not (Test-StandInAdmin)) {
+        return [pscustomobject]@{ ExclusionProcess = @('N/A: Must be an administrator to view exclusions') }
+    }
     [pscustomobject]@{ ExclusionProcess = @($state.exclusionProcess | Where-Object { $null -ne $_ }) }
 }
 
@@ -205,6 +237,8 @@ function Add-MpPreference {
     [CmdletBinding()]
     param([string[]]$ExclusionProcess)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Add-MpPreference'
+    if ($state.defenderHidesExclusions -and -not (Test-StandInAdmin)) { throw 'Access is denied. (You need to be an administrator to change Defender settings.)' }
     $state['exclusionProcess'] = @($state.exclusionProcess | Where-Object { $null -ne $_ }) + @($ExclusionProcess)
     Add-StandInCall -State $state -Name 'Add-MpPreference' -Arguments @($ExclusionProcess)
     Save-StandInState -State $state
@@ -214,6 +248,8 @@ function Remove-MpPreference {
     [CmdletBinding()]
     param([string[]]$ExclusionProcess)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Remove-MpPreference'
+    if ($state.defenderHidesExclusions -and -not (Test-StandInAdmin)) { throw 'Access is denied. (You need to be an administrator to change Defender settings.)' }
     $state['exclusionProcess'] = @($state.exclusionProcess | Where-Object { $null -ne $_ -and $ExclusionProcess -notcontains $_ })
     Add-StandInCall -State $state -Name 'Remove-MpPreference' -Arguments @($ExclusionProcess)
     Save-StandInState -State $state
@@ -234,6 +270,7 @@ function Stop-Process {
     [CmdletBinding()]
     param([int]$Id, [switch]$Force)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Stop-Process'
     $state['processes'] = @($state.processes | Where-Object { $null -ne $_ -and $_.Id -ne $Id })
     Add-StandInCall -State $state -Name 'Stop-Process' -Arguments @($Id)
     Save-StandInState -State $state
@@ -243,6 +280,7 @@ function Start-Process {
     [CmdletBinding()]
     param([string]$FilePath, [string]$WorkingDirectory, [string[]]$ArgumentList)
     $state = Read-StandInState
+    Assert-StandInWorks -State $state -Name 'Start-Process'
     $leaf = [System.IO.Path]::GetFileNameWithoutExtension(($FilePath -split '[\\/]')[-1])
     $process = [ordered]@{ Id = 9000 + @($state.calls).Count; ProcessName = $leaf; Path = $FilePath }
     $state['processes'] = @($state.processes | Where-Object { $null -ne $_ }) + @(, $process)
@@ -252,11 +290,22 @@ function Start-Process {
 
 # --- Native tools ----------------------------------------------------------------------------------------------
 
+function Get-StandInExitCode {
+    <# Exit code configured for "tool args" (state.nativeExitCodes), default 0. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$State, [Parameter(Mandatory)][string]$Command)
+    if ($State.ContainsKey('nativeExitCodes') -and $null -ne $State.nativeExitCodes -and $State.nativeExitCodes.ContainsKey($Command)) {
+        return [int]$State.nativeExitCodes[$Command]
+    }
+    0
+}
+
 function netsh {
     $state = Read-StandInState
     Add-StandInCall -State $state -Name 'netsh' -Arguments @($args)
     Save-StandInState -State $state
-    $global:LASTEXITCODE = 0
+    $global:LASTEXITCODE = Get-StandInExitCode -State $state -Command ('netsh ' + ($args -join ' '))
+    if ($global:LASTEXITCODE -ne 0) { return 'The requested operation requires elevation (Run as administrator).' }
     if (($args -join ' ') -eq 'wlan show interfaces') { return @($state.wlanOutput) }
     'Ok.'
 }
@@ -265,7 +314,8 @@ function ipconfig {
     $state = Read-StandInState
     Add-StandInCall -State $state -Name 'ipconfig' -Arguments @($args)
     Save-StandInState -State $state
-    $global:LASTEXITCODE = 0
+    $global:LASTEXITCODE = Get-StandInExitCode -State $state -Command ('ipconfig ' + ($args -join ' '))
+    if ($global:LASTEXITCODE -ne 0) { return 'An error occurred while releasing interface Ethernet : The system cannot find the file specified.' }
     'Windows IP Configuration'
 }
 

@@ -27,6 +27,7 @@ const rule = z.strictObject({
 const rules = z.strictObject({ rules: z.array(rule) });
 const exclusions = z.strictObject({ exclusionProcesses: z.array(z.strictObject({ path: z.string(), present: z.boolean() })) });
 const reason = z.looseObject({ reason: z.string().min(1) });
+const hidden = z.strictObject({ stateVisible: z.literal(false), reason: z.string().min(1) });
 const nullish = z.null();
 
 /** Shapes of before / after / data per script (Skipped results carry data.reason). */
@@ -43,8 +44,9 @@ const SHAPES: Record<string, { before: z.ZodType; after: z.ZodType; data: z.ZodT
   "Add-AgentFirewallRule": { before: rules.nullable(), after: rules.nullable(),
     data: z.strictObject({ group: z.literal("Tarkov Connection Agent"), programs: z.array(z.string()), notFound: z.array(z.string()), blockRules: z.array(rule) }).nullable() },
   "Remove-AgentFirewallRule": { before: rules.nullable(), after: rules.nullable(), data: nullish },
-  "Add-AgentDefenderExclusion": { before: exclusions.nullable(), after: exclusions.nullable(), data: nullish },
-  "Remove-AgentDefenderExclusion": { before: exclusions.nullable(), after: exclusions.nullable(), data: nullish },
+  // data: set only by an unelevated dry run, which cannot see Defender's exclusion lists.
+  "Add-AgentDefenderExclusion": { before: exclusions.nullable(), after: exclusions.nullable(), data: hidden.nullable() },
+  "Remove-AgentDefenderExclusion": { before: exclusions.nullable(), after: exclusions.nullable(), data: hidden.nullable() },
   "Restart-AgentBsgLauncher": { before: z.strictObject({ running: z.boolean(), processIds: z.array(z.number().int()) }).nullable(),
     after: z.strictObject({ running: z.boolean(), processIds: z.array(z.number().int()) }).nullable(), data: reason.nullable() },
   "Reset-AgentNetworkStack": { before: nullish, after: nullish,

@@ -225,9 +225,11 @@ describe.each(scripts.map((f) => [rel(f), f] as const))("%s (script skeleton)", 
 });
 
 describe("scripts/lib/AgentScript.psm1", () => {
-  it("writes the result as UTF-8 without BOM via WriteAllText, JSON depth 8", async () => {
+  it("writes the result as UTF-8 without BOM via WriteAllText, at a JSON depth it measures results against", async () => {
     const { src } = await load(join(SCRIPTS, "lib", "AgentScript.psm1"));
-    expect(src).toMatch(/ConvertTo-Json -InputObject \$out -Depth 8/);
+    expect(src).toMatch(/\$script:ResultDepth = 12\b/);
+    expect(src).toMatch(/ConvertTo-Json -InputObject \$out -Depth \$script:ResultDepth -WarningVariable depthWarnings/);
+    expect(src).toMatch(/Measure-AgentNesting -InputObject \$out/);
     expect(src).toMatch(/\[System\.IO\.File\]::WriteAllText\(\$Path, \$json, \(New-Object System\.Text\.UTF8Encoding \$false\)\)/);
     expect(src).toMatch(/\.ToUniversalTime\(\)\.ToString\('o'\)/);
   });

@@ -1,7 +1,7 @@
 /**
- * Test harness around test/fakes/fake-pwsh.mjs: a FAKE PowerShell, because no real pwsh can be installed here
- * (the NuGet mirror lacks the PowerShell tool). It gives each test a temp install folder with dummy scripts, a data
- * folder, a behaviour table and the log of every command line the fake shell received.
+ * Test harness around test/fakes/fake-pwsh.mjs: a FAKE PowerShell for the runner's failure paths that a real shell
+ * cannot walk on cue (the scripts themselves run under real pwsh in test/ps). It gives each test a temp install
+ * folder with dummy scripts, a data folder, a behaviour table and the log of every command line the fake received.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +26,8 @@ export interface FakeBehaviour {
   echoParams?: boolean;
   canary?: string;
   hangMs?: number;
+  /** Decorate output the way pwsh does on Linux under TERM=xterm (keypad mode, coloured error text). */
+  ansi?: boolean;
 }
 
 export interface FakeWorld {

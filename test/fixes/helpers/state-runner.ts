@@ -20,11 +20,19 @@ export class StateRunner implements ScriptRunner {
   scriptFails = new Set<string>();
   /** Scripts whose -WhatIf run reports Failed (prior state unreadable). */
   whatIfFails = new Set<string>();
+  /** Scripts whose next real run times out before it changed anything. */
+  timeoutBeforeEffect = new Set<string>();
+  /** Scripts whose -WhatIf run cannot see the state without admin (Defender): plans, reports stateVisible false. */
+  hiddenWithoutAdmin = new Set<string>();
 
   async run(req: ScriptRequest): Promise<RunOutcome> {
     const whatIf = req.whatIf === true;
     this.calls.push({ script: req.script, whatIf, elevated: req.elevated === true, params: structuredClone(req.params) });
     const meta = { runId: `r-${this.calls.length}`, durationMs: 1, stdoutTail: "", stderrTail: "" };
+    if (!whatIf && this.timeoutBeforeEffect.delete(req.script)) return { ok: false, code: "PS_TIMEOUT", message: "fake PS_TIMEOUT before any change", ...meta };
+    if (whatIf && req.elevated !== true && this.hiddenWithoutAdmin.has(req.script)) {
+      return { ok: true, result: { ...this.result(req, "WouldChange", [], null, null, [`would change ${req.script} unless already there`]), data: { stateVisible: false, reason: "only administrators can see it" } }, ...meta };
+    }
     const code = !whatIf ? this.failNext.get(req.script) : undefined;
     if (code !== undefined) {
       this.failNext.delete(req.script);
