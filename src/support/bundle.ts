@@ -208,17 +208,19 @@ export async function createBundle(o: BundleOptions): Promise<BundleResult> {
   const zip = o.preview ? null : new yazl.ZipFile();
   const partial = o.out === null ? null : `${o.out}.partial-${process.pid}`;
   let written: Promise<void> = Promise.resolve();
+  let ws: ReturnType<typeof createWriteStream> | null = null;
   if (zip && partial) {
-    const ws = createWriteStream(partial);
+    ws = createWriteStream(partial);
+    const file = ws;
     written = new Promise((resolve, reject) => {
-      ws.on("close", () => resolve());
-      ws.on("error", reject);
+      file.on("close", () => resolve());
+      file.on("error", reject);
       zip.outputStream.on("error", reject);
       zip.on("error", reject);
     });
     // A failed write must not leave an unhandled rejection while the items are still being added.
     written.catch(() => undefined);
-    zip.outputStream.pipe(ws);
+    zip.outputStream.pipe(file);
   }
   const mtime = new Date(o.now);
 
@@ -245,6 +247,10 @@ export async function createBundle(o: BundleOptions): Promise<BundleResult> {
   } catch (e) {
     pool.close();
     zip?.outputStream.unpipe();
+    if (ws !== null) {
+      const closing = ws;
+      await new Promise<void>((resolve) => closing.destroy().once("close", () => resolve()));
+    }
     if (partial) await unlink(partial).catch(() => undefined);
     throw e;
   }

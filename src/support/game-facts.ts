@@ -7,9 +7,11 @@
  */
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { describeEvent, parseEvents, type GameLogEvent } from "../core/eft-log.js";
 import { RaidServers, type RaidServer } from "../game/raid-servers.js";
 import { sessionFolderTime, sessionFolderVersion } from "../game/tail.js";
+import { withoutPayload } from "./redaction.js";
 
 export type { RaidServer } from "../game/raid-servers.js";
 
@@ -32,40 +34,72 @@ export interface GameFacts {
 }
 
 const TAIL_BYTES = 4 * 1024 * 1024;
-/** Text is parsed in blocks this big: what one block produces dies young, so a 4 MB tail costs little memory. */
-const BLOCK_CHARS = 256 * 1024;
+/** Text is read and parsed in blocks this big (below V8's large-object size), so a 4 MB tail costs little memory. */
+const BLOCK_BYTES = 64 * 1024;
 const ERRORS_CAP = 40;
 const RAID_SERVERS_CAP = 20;
 const READ_CHANNELS = /(?:^|[ _-])(backend|application|network-connection|traces|files-checker|push-notifications)(?:_\d+)?\.log$/i;
+const RECORD_HEAD = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
 
-/** The last `bytes` of a file as text, starting on a whole line. */
-async function tail(path: string, bytes = TAIL_BYTES): Promise<string> {
+/** Where the last record head in `text` starts (just after a newline), or -1. */
+function lastRecordStart(text: string): number {
+  for (let nl = text.lastIndexOf("\n"); nl !== -1; nl = text.lastIndexOf("\n", nl - 1)) {
+    if (RECORD_HEAD.test(text.slice(nl + 1, nl + 20))) return nl + 1;
+    if (text.length - nl > 64 * 1024) break;
+  }
+  return -1;
+}
+
+/**
+ * The last `bytes` of a file as blocks of whole records of about `block` bytes, read piece by piece: no string gets
+ * big enough for V8's large-object space, so each block's garbage dies young (one 4 MB string per channel made the
+ * heap balloon to ~60 MB between major collections).
+ */
+export async function* tailBlocks(path: string, bytes = TAIL_BYTES, block = BLOCK_BYTES): AsyncGenerator<string> {
   const fh = await open(path, "r");
   try {
     const { size } = await fh.stat();
-    const start = Math.max(0, size - bytes);
-    const buf = Buffer.alloc(size - start);
-    await fh.read(buf, 0, buf.length, start);
-    const text = buf.toString("utf8");
-    return start === 0 ? text : text.slice(text.indexOf("\n") + 1);
+    const decoder = new StringDecoder("utf8");
+    const buf = Buffer.alloc(block);
+    let pos = Math.max(0, size - bytes);
+    // Started mid-file: the first whole line begins after the first newline.
+    let skipPartial = pos > 0;
+    let carry = "";
+    while (pos < size) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(block, size - pos), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      let text = carry + decoder.write(buf.subarray(0, bytesRead));
+      if (skipPartial) {
+        const nl = text.indexOf("\n");
+        if (nl === -1) {
+          carry = "";
+          continue;
+        }
+        text = text.slice(nl + 1);
+        skipPartial = false;
+      }
+      const cut = lastRecordStart(text);
+      // A record several blocks long (a huge payload) is cut anyway: its head is what is read.
+      const at = cut > 0 ? cut : text.length >= block * 4 ? text.length : -1;
+      if (at === -1) carry = text;
+      else {
+        yield text.slice(0, at);
+        carry = text.slice(at);
+      }
+    }
+    carry += decoder.end();
+    if (carry !== "" && !skipPartial) yield carry;
   } finally {
     await fh.close();
   }
 }
 
-/** `text` in blocks of about `size` characters, each cut before a record head (so no record is split). */
-export function* recordBlocks(text: string, size = BLOCK_CHARS): Generator<string> {
-  const head = /\n(?=\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})/g;
-  for (let at = 0; at < text.length; ) {
-    let end = text.length;
-    if (at + size < text.length) {
-      head.lastIndex = at + size;
-      const m = head.exec(text);
-      if (m) end = m.index + 1;
-    }
-    yield text.slice(at, end);
-    at = end;
-  }
+/** The last `bytes` of a small file as text, starting on a whole line. */
+async function tail(path: string, bytes: number): Promise<string> {
+  let text = "";
+  for await (const b of tailBlocks(path, bytes)) text += b;
+  return text;
 }
 
 const ERROR_KINDS = new Set<GameLogEvent["kind"]>(["backend-error", "server-side-exception", "nginx-error-page", "backend-retry", "raid-timeout", "websocket-error", "raid-disconnected"]);
@@ -111,30 +145,31 @@ export async function readGameFacts(logsDir: string | null, opts: { sessions?: n
     }
     for (const name of names) {
       const path = join(logsDir, folder, name);
-      let text: string;
       try {
         if (!(await stat(path)).isFile()) continue;
-        text = await tail(path);
-      } catch {
-        continue;
-      }
-      if (/files-checker/i.test(name)) {
-        facts.fileCheck.push(...text.split(/\r?\n/).filter((l) => /\b(check|verif|corrupt|broken|complete|finish)/i.test(l)).slice(-3).map((l) => l.slice(0, 300)));
-        continue;
-      }
-      // traces.log repeats other channels' records: only its raid server is read from it.
-      const file = /(?:^|[ _-])traces(?:_\d+)?\.log$/i.test(name) ? "traces" : undefined;
-      for (const block of recordBlocks(text)) {
-        for (const e of parseEvents(block, file)) {
-          if (e.epochMs < since) continue;
-          if (e.kind === "raid-assigned" || e.kind === "raid-connect") servers.add(e);
-          else if (isReportedError(e)) {
-            const code = e.kind === "server-side-exception" ? e.code : e.kind === "backend-error" ? e.responseCode : null;
-            facts.errors.push({ at: e.epochMs, text: `${e.at.slice(0, 19)} ${e.channel}: ${describeEvent(e)}`, code });
-          }
+        if (/files-checker/i.test(name)) {
+          const text = await tail(path, 256 * 1024);
+          facts.fileCheck.push(...text.split(/\r?\n/).filter((l) => /\b(check|verif|corrupt|broken|complete|finish)/i.test(l)).slice(-3).map((l) => l.slice(0, 300)));
+          continue;
         }
-        // Bounded while reading: only the newest errors are kept in the end anyway.
-        if (facts.errors.length > ERRORS_CAP * 10) facts.errors = facts.errors.sort((a, b) => a.at - b.at).slice(-ERRORS_CAP);
+        // traces.log repeats other channels' records: only its raid server is read from it.
+        const file = /(?:^|[ _-])traces(?:_\d+)?\.log$/i.test(name) ? "traces" : undefined;
+        for await (const block of tailBlocks(path)) {
+          for (const e of parseEvents(block, file)) {
+            if (e.epochMs < since) continue;
+            if (e.kind === "raid-assigned" || e.kind === "raid-connect") servers.add(e);
+            else if (isReportedError(e)) {
+              const code = e.kind === "server-side-exception" ? e.code : e.kind === "backend-error" ? e.responseCode : null;
+              // A notification's error line can carry its payload (a teammate's name): never past where that starts.
+              const said = e.channel === "push-notifications" || e.channel === "notifications" ? withoutPayload(describeEvent(e)) : describeEvent(e);
+              facts.errors.push({ at: e.epochMs, text: `${e.at.slice(0, 19)} ${e.channel}: ${said}`, code });
+            }
+          }
+          // Bounded while reading: only the newest errors are kept in the end anyway.
+          if (facts.errors.length > ERRORS_CAP * 10) facts.errors = facts.errors.sort((a, b) => a.at - b.at).slice(-ERRORS_CAP);
+        }
+      } catch {
+        // unreadable (locked, deleted while read): what was read counts
       }
     }
   }

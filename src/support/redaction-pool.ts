@@ -72,8 +72,17 @@ export function defaultWorkerUrl(): URL | null {
   }
 }
 
-/** Heap limits per worker: a chunk is 512 kB, so this is plenty, and it keeps a bug from eating the PC's memory. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+/** Heap limits per worker: a chunk is 64 kB, so this is plenty; a small young generation keeps the RSS down. */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
+
+/**
+ * Chunks are redacted ahead of the one being written, so a chunk's promise can fail before anyone awaits it: it is
+ * marked handled here, and the failure still reaches whoever awaits it (the bundle then fails as a whole).
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 interface Slot {
   worker: Worker;
@@ -118,17 +127,19 @@ export function workerPool(o: BundleRedactorOptions, count: number, url: URL): R
   return {
     workers: count,
     run(job) {
-      if (failure) return Promise.reject(failure);
+      if (failure) return handled(Promise.reject(failure));
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       slot.busy++;
       // A copy with its own buffer, so it can be transferred (a Buffer may share a pooled one).
       const bytes = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : new Uint8Array(job.bytes);
-      return new Promise<ChunkOut>((resolve, reject) => {
-        pending.set(id, { resolve, reject, slot });
-        const msg: ToWorker = { type: "chunk", id, bytes, filter: job.filter, details: job.details };
-        slot.worker.postMessage(msg, [bytes.buffer as ArrayBuffer]);
-      });
+      return handled(
+        new Promise<ChunkOut>((resolve, reject) => {
+          pending.set(id, { resolve, reject, slot });
+          const msg: ToWorker = { type: "chunk", id, bytes, filter: job.filter, details: job.details };
+          slot.worker.postMessage(msg, [bytes.buffer as ArrayBuffer]);
+        }),
+      );
     },
     async finish() {
       if (failure) {

@@ -49,13 +49,19 @@ const RECORD_HEAD = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}/;
 
 /**
  * Push-notification lines: connection events only, never their JSON payloads (teammates' names, inventories).
- * Continuation lines are payloads; a head line keeps only the text before its first brace.
+ * Continuation lines are payloads; a head line keeps only the text before its payload starts (a `{`, or a `[` that
+ * opens a JSON list: "channel has been [dropped]" is words, not a payload).
  */
 export function connectionLine(line: string): string | null {
   if (!RECORD_HEAD.test(line)) return null;
   if (!CONNECTION_LINE.test(line)) return null;
-  const brace = line.search(/[{[]/);
-  return brace === -1 ? line : `${line.slice(0, brace).trimEnd()} [payload left out]`;
+  return withoutPayload(line);
+}
+
+/** `text` up to where a notification payload starts (see {@link connectionLine}), marked when one was cut. */
+export function withoutPayload(text: string): string {
+  const brace = text.search(/\{|\[(?=\s*[{"\]])/);
+  return brace === -1 ? text : `${text.slice(0, brace).trimEnd()} [payload left out]`;
 }
 
 /** One redacted line for `--preview`: where, which rules, and the line before (secrets masked) and after. */
