@@ -95,7 +95,7 @@ export function letterFacts(model: EvidenceModel, game: GameFacts | null | undef
 export async function buildEvidenceReport(o: EvidenceReportOptions): Promise<EvidenceReport> {
   const incidents = listIncidents({ dataDir: o.dataDir });
   const builder = new EvidenceModelBuilder(o.from, o.to, incidents);
-  const stats = await readHistory(o.dataDir, o.from, o.to, (r) => builder.add(r));
+  const stats = await readHistory(o.dataDir, o.from, o.to, (r) => builder.add(r), { compactRounds: true });
   const model = builder.finish({ skippedLines: stats.skippedLines, cappedDays: stats.cappedDays });
   const fixes = readFixRows(o.dataDir, o.from, o.to);
   const facts = letterFacts(model, o.game);
