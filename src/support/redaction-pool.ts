@@ -4,7 +4,8 @@
  * 15 s), or in-process for small bundles and wherever the compiled worker is not available (the tests run the
  * TypeScript sources, which a worker thread cannot load). Both run the same `redactChunk`, so both give the same bytes.
  *
- * Chunks go in and come out as UTF-8 bytes, transferred, not copied; the caller keeps them in order. Each worker has
+ * Chunks go in and come out as UTF-8 bytes (copied: cheaper than transferring at this size); the caller keeps them in
+ * order. Each worker has
  * its own engine built from the same plain options and bounded heap limits, so memory stays flat.
  */
 import { existsSync } from "node:fs";
@@ -131,13 +132,14 @@ export function workerPool(o: BundleRedactorOptions, count: number, url: URL): R
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       slot.busy++;
-      // A copy with its own buffer, so it can be transferred (a Buffer may share a pooled one).
+      // Posting a view clones its whole buffer: a view into a bigger one (a generated text's) goes as a copy of its own.
       const bytes = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : new Uint8Array(job.bytes);
       return handled(
         new Promise<ChunkOut>((resolve, reject) => {
           pending.set(id, { resolve, reject, slot });
           const msg: ToWorker = { type: "chunk", id, bytes, filter: job.filter, details: job.details };
-          slot.worker.postMessage(msg, [bytes.buffer as ArrayBuffer]);
+          // Copied, not transferred: for 64 kB pieces a copy measured ~3× cheaper than detaching the buffer.
+          slot.worker.postMessage(msg);
         }),
       );
     },

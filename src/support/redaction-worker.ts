@@ -1,6 +1,6 @@
 /**
  * A redaction worker thread (./redaction-pool.ts): its own engine, built from the bundle's plain options, redacting
- * the chunks it is sent and answering with UTF-8 bytes (transferred back) and the engine's counts.
+ * the chunks it is sent and answering with UTF-8 bytes and the engine's counts.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createRedactor, type RedactorOptions } from "../core/redact/index.js";
@@ -21,7 +21,8 @@ port.on("message", (m: ToWorker) => {
   try {
     const r = redactChunk(redactor, decoder.decode(m.bytes), { filter: m.filter, details: m.details });
     const bytes = encoder.encode(r.text);
-    port.postMessage({ type: "chunk", id: m.id, bytes, lines: r.lines, hits: r.hits, previews: r.previews } satisfies FromWorker, [bytes.buffer]);
+    // Copied, not transferred: for 64 kB pieces a copy measured ~3× cheaper than detaching the encoder's buffer.
+    port.postMessage({ type: "chunk", id: m.id, bytes, lines: r.lines, hits: r.hits, previews: r.previews } satisfies FromWorker);
   } catch (e) {
     port.postMessage({ type: "error", id: m.id, message: (e as Error).message } satisfies FromWorker);
   }

@@ -81,6 +81,22 @@ export interface ChunkResult {
   previews: LinePreview[];
 }
 
+/**
+ * An EFT log record head: `2025-12-08 15:01:56.925|1.0.0.2.42157|Info|backend|` (an offset after the time and the
+ * version are optional). Dates, a version, a level word and a channel word: nothing a rule could take, and no rule
+ * needs to see it (each pattern's look-behind accepts the start of the message as it accepts the `|` before it), so
+ * the ~50 characters of every line need not be scanned. The version has exactly five parts, as the game's do: a
+ * four-part one would be an IPv4 address in the version's place, and that is left to the rules.
+ */
+const EFT_RECORD_HEAD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}(?: [+-]\d\d:\d\d)?\|(?:\d{1,5}(?:\.\d{1,6}){4}\|)?[A-Za-z]{1,12}\|[a-z-]{1,32}\|/;
+
+/** Length of the line's EFT record head, 0 when it has none. */
+export function recordHeadLength(line: string): number {
+  const c = line.charCodeAt(0);
+  if (c < 48 || c > 57) return 0;
+  return EFT_RECORD_HEAD.exec(line)?.[0].length ?? 0;
+}
+
 /** At most this many preview lines per chunk (the bundle keeps fewer overall). */
 const PREVIEW_PER_CHUNK = 2_000;
 const PREVIEW_WIDTH = 240;
@@ -119,6 +135,19 @@ export function redactChunk(redactor: Redactor, text: string, opts: { filter?: L
       const kept = connectionLine(line);
       if (kept === null) continue;
       line = kept;
+    }
+    // The game's record head (time, version, level, channel) holds nothing personal: only the message is redacted.
+    const head = recordHeadLength(line);
+    if (head > 0) {
+      const message = line.slice(head);
+      const r = details ? redactor.redact(message, { details: true }) : null;
+      const after = r === null ? redactor.text(message) : r.text;
+      if (r?.details && r.details.length > 0 && previews.length < PREVIEW_PER_CHUNK) {
+        const prefix = line.slice(0, head);
+        previews.push({ line: out.length, rules: r.details.map((d) => ({ ruleId: d.ruleId, secretHint: d.secretHint, replacement: d.replacement })), ...clipPair(prefix + (r.before ?? ""), prefix + after) });
+      }
+      out.push(`${line.slice(0, head)}${after}${cr ? "\r" : ""}${i < last ? "\n" : ""}`);
+      continue;
     }
     let redacted: string;
     if (details) {
