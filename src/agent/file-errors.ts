@@ -36,25 +36,28 @@ export const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoExc
  */
 export function stateFileError(e: unknown, path: string, what: string, op: "read" | "write", dataDir?: string): StateFileError {
   if (e instanceof StateFileError) return e;
-  const errno = errnoOf(e) ?? "";
-  const where = dataDir ?? path;
+  const [code, message] = describe(errnoOf(e) ?? "", e, path, what, op, dataDir ?? path);
+  return new StateFileError(code, message.charAt(0).toUpperCase() + message.slice(1), path);
+}
+
+function describe(errno: string, e: unknown, path: string, what: string, op: "read" | "write", dataDir: string): [StateFileCode, string] {
   switch (errno) {
     case "ENOTDIR":
     case "EEXIST":
-      return new StateFileError("STATE_DIR_NOT_FOLDER", `The agent's data folder ${where} is a file (or sits inside one), so ${what} cannot be kept there. Move that file away, or pass --data-dir with a folder.`, path);
+      return ["STATE_DIR_NOT_FOLDER", `the agent's data folder ${dataDir} is a file, or sits inside one${path === dataDir ? "" : `, so ${what} cannot be kept there`}. Move that file away, or pass --data-dir with a folder.`];
     case "EISDIR":
-      return new StateFileError("STATE_IS_FOLDER", `${what} (${path}) is a folder, not a file. Move that folder away; the agent then starts a new file.`, path);
+      return ["STATE_IS_FOLDER", `${what} (${path}) is a folder, not a file. Move that folder away; the agent then starts a new file.`];
     case "ENOSPC":
     case "EDQUOT":
-      return new StateFileError("STATE_DISK_FULL", `The disk holding ${what} (${path}) is full. Free some space, then try again.`, path);
+      return ["STATE_DISK_FULL", `the disk holding ${what} (${path}) is full. Free some space, then try again.`];
     case "EROFS":
-      return new StateFileError("STATE_READ_ONLY", `${what} (${path}) is on a read-only disk. Pass --data-dir with a folder on a writable disk.`, path);
+      return ["STATE_READ_ONLY", `${what} (${path}) is on a read-only disk. Pass --data-dir with a folder on a writable disk.`];
     case "EACCES":
     case "EPERM":
       return op === "read"
-        ? new StateFileError("STATE_UNREADABLE", `You are not allowed to read ${what} (${path}). Run the agent as the user who owns it, or give your account access to that file.`, path)
-        : new StateFileError("STATE_READ_ONLY", `You are not allowed to write ${what} (${path}). Run the agent as the user who owns it, or give your account access to that folder.`, path);
+        ? ["STATE_UNREADABLE", `you are not allowed to read ${what} (${path}). Run the agent as the user who owns it, or give your account access to that file.`]
+        : ["STATE_READ_ONLY", `you are not allowed to write ${what} (${path}). Run the agent as the user who owns it, or give your account access to that folder.`];
     default:
-      return new StateFileError("STATE_IO", `Could not ${op} ${what} (${path}): ${errno || (e as Error)?.message || String(e)}.`, path);
+      return ["STATE_IO", `could not ${op} ${what} (${path}): ${errno || (e as Error | null)?.message || String(e)}.`];
   }
 }

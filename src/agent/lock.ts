@@ -24,7 +24,7 @@ export interface InstanceLock {
 export type LockOutcome =
   | { ok: true; value: InstanceLock }
   | { ok: false; code: "ALREADY_RUNNING"; message: string; pid: number; path: string }
-  | { ok: false; code: "LOCK_FAILED"; message: string; path: string };
+  | { ok: false; code: "LOCK_FAILED"; message: string; path: string; errno?: string };
 
 export interface LockOptions {
   /** Lock file name inside the data dir. */
@@ -171,7 +171,8 @@ export function acquireInstanceLock(dataDir: string, opts: LockOptions = {}): Lo
     }
     return { ok: false, code: "LOCK_FAILED", path, message: `Expected to take the lock ${path} within 5 attempts, but it kept changing` };
   } catch (e) {
-    return { ok: false, code: "LOCK_FAILED", path, message: `Could not take the lock ${path}: ${(e as Error).message}` };
+    const errno = (e as NodeJS.ErrnoException).code;
+    return { ok: false, code: "LOCK_FAILED", path, message: `Could not take the lock ${path}: ${(e as Error).message}`, ...(errno === undefined ? {} : { errno }) };
   }
 }
 
