@@ -112,6 +112,24 @@ function locator(text: string): Locate {
   };
 }
 
+/**
+ * The path of a `__proto__` key anywhere (JSON.parse makes it an own key, but copying the value into a new object
+ * silently drops it, so a schema check on the copy would never see it); null when none.
+ */
+export function protoKey(value: unknown): PropertyKey[] | null {
+  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else {
+      if (Object.prototype.hasOwnProperty.call(v, "__proto__")) return path;
+      for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+    }
+  }
+  return null;
+}
+
 /** The path of the first value nested deeper than `max`, found without recursion; null when none. */
 export function tooDeep(value: unknown, max: number): PropertyKey[] | null {
   const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
@@ -147,7 +165,7 @@ function expectation(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_format":
-      return issue.format === "url" ? "an http(s) URL" : `text in ${issue.format} format`;
+      return issue.format === "url" ? "an http(s) URL" : issue.format === "regex" ? issue.message : `text in ${issue.format} format`;
     default:
       return issue.message.replace(/^Invalid input: expected /, "");
   }
@@ -212,6 +230,11 @@ export function parseConfig(text: string | null, source: string, catalog: () => 
       return failure("CONFIG_INVALID", `${source} has a problem:\n  key ${keyPath(deep.slice(0, 4))}${deep.length > 4 ? "…" : ""}: expected a value nested at most ${CONFIG_MAX_DEPTH} levels deep, found one nested deeper`);
     }
     locate = locator(body);
+    const proto = protoKey(input);
+    if (proto !== null) {
+      const where = locate(proto, "__proto__");
+      return failure("CONFIG_INVALID", `${source} has a problem:\n  ${where === null ? "" : `${where}: `}key ${keyPath(proto)}: unknown key "__proto__"`);
+    }
   }
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {

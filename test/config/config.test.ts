@@ -183,3 +183,12 @@ describe("loading the file", () => {
     else throw new Error("an unparsable PEM was accepted");
   });
 });
+
+describe("prototype keys", () => {
+  it("a __proto__ key anywhere is refused (a copy of the value would silently drop it)", () => {
+    const r = parseConfig('{"fixes": {"policy": {"__proto__": "auto"}}}', "config file c.json");
+    expect(r).toMatchObject({ ok: false, message: expect.stringContaining('line 1, column 23: key fixes.policy: unknown key "__proto__"') });
+    expect(parseConfig('{"__proto__": {"polluted": 1}}', "c").ok).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
