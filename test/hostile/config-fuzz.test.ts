@@ -115,7 +115,7 @@ const cases: Case[] = [
   { name: "key typo with the wrong case", file: { Targets: [] }, expect: /unknown key "Targets" \(did you mean "targets"\?\)/ },
   { name: "misspelt section", file: { notifcations: { enabled: false } }, expect: /did you mean "notifications"\?/ },
   { name: "__proto__ at the top", file: '{"__proto__": {"polluted": true}}', raw: true, expect: /unknown key "__proto__"/ },
-  { name: "__proto__ as a fix id", file: '{"fixes": {"policy": {"__proto__": "auto"}}}', raw: true, expect: /line 1, column 24: key fixes\.policy: unknown key "__proto__"/ },
+  { name: "__proto__ as a fix id", file: '{"fixes": {"policy": {"__proto__": "auto"}}}', raw: true, expect: /line 1, column 23: key fixes\.policy: unknown key "__proto__"/ },
   { name: "constructor as a fix id", file: { fixes: { policy: { constructor: "auto" } } }, expect: /unknown fix id "constructor"/ },
   { name: "duplicate keys, the last one wrong", file: '{"probe":{"timeoutMs":500},"probe":{"timeoutMs":"x"}}', raw: true, expect: /key probe\.timeoutMs: expected a number/ },
   ...wrongTypes.map(([key, value, expect]): Case => ({ name: `${key} = ${JSON.stringify(value).slice(0, 60)}`, file: { [key]: value }, expect })),
