@@ -220,3 +220,24 @@ describe.skipIf(skip !== null)(`file-system faults (${skip ?? "root"})`, () => {
     expect(readdirSync(m.dir).filter((f) => f.endsWith(".tmp") || f.endsWith(".lock"))).toEqual([]);
   });
 });
+
+describe("undo --all with a damaged journal", () => {
+  it("undoes every readable change and leaves the damaged ones set aside and reported", async () => {
+    const { FixEngine } = await import("../../src/fixes/engine.js");
+    const { StateRunner } = await import("./helpers/state-runner.js");
+    const dataDir = tmp();
+    const runner = new StateRunner();
+    runner.world.dns = "cloudflare"; // the agent's switch-dns is in place
+    runner.world.firewallGroup = true; // and its firewall group
+    const dns = entry({ fixId: "switch-dns", params: { provider: "cloudflare" }, before: { dns: "dhcp", firewallGroup: false, defenderExclusion: false } });
+    const fw = entry({ fixId: "firewall-allow-eft", params: { group: "Tarkov Connection Agent", installDir: null, programs: ["EscapeFromTarkov.exe"] }, before: { dns: "dhcp", firewallGroup: false, defenderExclusion: false } });
+    writeFileSync(join(dataDir, "journal.json"), file([dns, { ...entry(), state: "half-written" }, fw, "garbage"]));
+    const journal = Journal.inDataDir(dataDir);
+    const engine = new FixEngine({ runner, journal, config: { policy: {}, dailyCap: 3, verifyWindowMs: 1_000 }, diagnose: async () => ({ verdict: "ok", confidence: "high", headline: "", meaning: "", evidence: [], advice: [] }), benchmarkDns: async () => [], raidInProgress: () => false });
+    const r = await engine.undoAll();
+    expect(r.ok).toBe(true);
+    expect(r.items.map((i) => i.entryId)).toEqual([fw.id, dns.id]);
+    expect(runner.world).toMatchObject({ dns: "dhcp", firewallGroup: false });
+    expect(journal.damage()).toMatchObject({ setAside: 2 });
+  });
+});
