@@ -24,6 +24,8 @@ export interface Run {
   stdout: string;
   stderr: string;
   ms: number;
+  /** When `signalWhen` fired, in ms since the start (null when it never did). */
+  signalledMs: number | null;
 }
 
 export interface RunOptions {
@@ -79,12 +81,14 @@ export function cli(args: string[], opts: RunOptions = {}): Promise<Run> {
     let stdout = "";
     let stderr = "";
     let signalled = false;
+    let signalledMs: number | null = null;
     const check = () => {
       const w = opts.signalWhen;
       if (w === undefined || signalled) return;
       const hay = stdout + stderr;
       if (typeof w.text === "string" ? hay.includes(w.text) : w.text.test(hay)) {
         signalled = true;
+        signalledMs = performance.now() - started;
         child.kill(w.signal);
       }
     };
@@ -93,7 +97,7 @@ export function cli(args: string[], opts: RunOptions = {}): Promise<Run> {
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, signalledMs });
     });
   });
 }
