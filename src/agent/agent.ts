@@ -55,6 +55,8 @@ export interface AgentDeps {
   quit(): void;
   logger: AgentLogger;
   now?: () => number;
+  /** Damaged fix records set aside from the journal (issue 8): the tray says so. */
+  journalDamage?: () => { setAside: number; notSetAside: number; file: string } | null;
 }
 
 interface Settings {
@@ -105,7 +107,9 @@ export class Agent {
     const since = s.since === null ? null : new Date(s.since);
     const state = { verdict: s.verdict, since, pausedUntil: paused && s.pausedUntil ? new Date(s.pausedUntil) : null };
     const icon = paused || s.status === "unknown" ? "unknown" : s.status === "problem" ? "problem" : iconForVerdict(s.verdict);
-    return { icon, statusLine: statusLine(state), tooltip: tooltip(state, s.lastDiagnosis), autoFix: this.settings.autoFix, paused, fixes: this.fixEntries };
+    const damage = this.deps.journalDamage?.() ?? null;
+    const note = damage === null ? "" : `\n${damage.setAside + damage.notSetAside} damaged fix record(s) set aside: see "tarkov-agent fix history"`;
+    return { icon, statusLine: statusLine(state), tooltip: tooltip(state, s.lastDiagnosis) + note, autoFix: this.settings.autoFix, paused, fixes: this.fixEntries };
   }
 
   /** Monitor state changed: refresh the tray (and the fix list when the verdict moved). */
@@ -225,6 +229,11 @@ export class Agent {
   /** Initial fix list (before any event). */
   async start(): Promise<void> {
     await this.refreshFixes(null);
+    const damage = this.deps.journalDamage?.() ?? null;
+    if (damage !== null) {
+      this.deps.logger.warn("fix journal has damaged records set aside", { ...damage });
+      this.send({ title: "Some fix records were damaged", body: `They were set aside in ${damage.file}; the rest are safe. Run "tarkov-agent fix history" to see what can still be undone.` });
+    }
   }
 
   /** The tray's actions: the same functions the CLI calls. */

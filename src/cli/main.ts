@@ -188,7 +188,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   };
   const probe = (o?: RoundOptions) => runRound(withLive(), o);
   const raidBusy = () => game?.tailer?.busy ?? false;
-  const { runner, engine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  const { runner, engine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -217,6 +217,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     logsDir: logsDir(dataDir),
     quit: () => stop(),
     logger: logger.child({ component: "agent" }),
+    journalDamage: () => journal.damage(),
   });
 
   let tray: TrayHandle | null = null;
