@@ -3,7 +3,7 @@
  * tray's clicks into the same functions the CLI uses. Everything it talks to is injected (main.ts builds the real
  * ones), and nothing it calls may take it down: every sink is guarded.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   dropAlert,
@@ -70,6 +70,7 @@ export function readSettings(dataDir: string): Settings {
   const path = join(dataDir, SETTINGS_FILE);
   if (!existsSync(path)) return { autoFix: false };
   try {
+    if (statSync(path).size > 64 * 1024) return { autoFix: false }; // settings are a few bytes: not ours, not read
     const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Settings>;
     return { autoFix: parsed.autoFix === true };
   } catch {

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
 import { stateFileError, type StateFileError } from "../agent/file-errors.js";
+import { HOUSEKEEPING_EVERY_MS, pruneLogs } from "../agent/housekeeping.js";
 import { createIncidentStore, listIncidents } from "../agent/incidents.js";
 import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
@@ -239,6 +240,9 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   monitor.start();
   void agent.start();
   const raidTimer = setInterval(() => agent?.checkRaidEnded(), 5_000);
+  const keepLogsBounded = () => pruneLogs(logsDir(dataDir)).forEach((f) => logger.info("old log file deleted (size bound)", { file: f }));
+  keepLogsBounded();
+  const housekeepingTimer = setInterval(keepLogsBounded, HOUSEKEEPING_EVERY_MS);
   say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
 
   const onSignal = () => stop();
@@ -248,6 +252,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   clearInterval(raidTimer);
+  clearInterval(housekeepingTimer);
   monitor.stop();
   game.stop();
   await tray?.close();

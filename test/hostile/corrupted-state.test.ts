@@ -98,6 +98,7 @@ const STATES: State[] = [
   { name: "agent.lock is garbage", setup: (d) => writeFileSync(join(d, "agent.lock"), "\u0000\u0000") },
   { name: "agent.lock is a folder", setup: (d) => mkdirSync(join(d, "agent.lock")) },
   { name: "settings.json is garbage", setup: (d) => writeFileSync(join(d, "settings.json"), "{{{{") },
+  { name: "settings.json of 50 MB", setup: (d) => writeFileSync(join(d, "settings.json"), Buffer.alloc(50 * 1024 * 1024, 0x7b)) },
   { name: "logs is a file", setup: (d) => writeFileSync(join(d, "logs"), "x") },
   { name: "runs is a file", setup: (d) => writeFileSync(join(d, "runs"), "x") },
   {
