@@ -50,10 +50,12 @@ const evidenceSchema = z.object({
 
 /** One incident as stored and as `history --json` prints it. Times are ISO strings. */
 export const incidentSchema = z.object({
-  id: z.string().min(1),
-  start: z.string(),
+  // `history` prints these as they are: an id of plain characters and real timestamps (a planted ESC would drive
+  // the terminal), so a line with anything else is skipped like any other damaged line.
+  id: z.string().min(1).max(100).regex(/^[\w.:-]+$/),
+  start: z.iso.datetime(),
   /** Null while open. */
-  end: z.string().nullable(),
+  end: z.iso.datetime().nullable(),
   /** end − start − gapMs; null while open. */
   durationMs: z.number().int().nonnegative().nullable(),
   /** Causes in the order they were confirmed; the first is the one the drop was announced with. */
@@ -63,7 +65,7 @@ export const incidentSchema = z.object({
   /** Sleep / pause time inside the incident, not counted as outage. */
   gapMs: z.number().int().nonnegative().default(0),
   /** Last moment the agent was watching this incident. */
-  lastSeen: z.string(),
+  lastSeen: z.iso.datetime(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 export type EndReason = NonNullable<Incident["endReason"]>;

@@ -7,6 +7,7 @@
  */
 import { CommanderError } from "commander";
 import { StateFileError } from "../agent/file-errors.js";
+import { jsonOut } from "./json-out.js";
 
 export const EXIT = { ok: 0, problem: 1, usage: 2, files: 3 } as const;
 
@@ -40,7 +41,7 @@ export function describeFailure(e: unknown): Failure {
 }
 
 /** The `--json` error object: `{"schema":1,"error":{"code","message"}}` (README "diagnose --json schema"). */
-export const jsonError = (f: Pick<Failure, "code" | "message">): string => JSON.stringify({ schema: 1, error: { code: f.code, message: f.message } }, null, 2) + "\n";
+export const jsonError = (f: Pick<Failure, "code" | "message">): string => jsonOut({ schema: 1, error: { code: f.code, message: f.message } });
 
 /** Global options that take a value: their value is not a command word. */
 export const VALUE_OPTIONS = new Set(["-c", "--config", "--data-dir"]);

@@ -10,6 +10,7 @@ import type { Diagnosis } from "../core/types.js";
 import type { ApplyReport, FixEngine, UndoReport } from "../fixes/engine.js";
 import type { JournalDamage, JournalEntry } from "../fixes/journal.js";
 import { DNS_PROVIDER_IDS, type DnsProvider } from "../fixes/types.js";
+import { jsonOut } from "./json-out.js";
 
 /** One command's engine and how to end it (dispose the PowerShell session, flush logs). */
 export interface FixSession {
@@ -96,7 +97,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const diagnosis = opts.diagnose && s.diagnose ? await s.diagnose() : null;
         const listing = await s.engine.listFixes(diagnosis);
         if (opts.json) {
-          out(JSON.stringify({ verdict: diagnosis?.verdict ?? null, ...listing }, null, 2) + "\n");
+          out(jsonOut({ verdict: diagnosis?.verdict ?? null, ...listing }));
           return EXIT.ok;
         }
         if (diagnosis) out(`verdict: ${diagnosis.verdict} — ${diagnosis.headline}\n`);
@@ -139,7 +140,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           }
           throw e;
         }
-        out(opts.json ? JSON.stringify(r, null, 2) + "\n" : applyText(r));
+        out(opts.json ? jsonOut(r) : applyText(r));
         return r.ok ? EXIT.ok : EXIT.failed;
       }),
     );
@@ -170,7 +171,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           }
         }
         const damage = s.journalDamage?.() ?? null;
-        out(opts.json ? JSON.stringify({ ...r, journalDamage: damage }, null, 2) + "\n" : undoText(r) + damageNote(damage));
+        out(opts.json ? jsonOut({ ...r, journalDamage: damage }) : undoText(r) + damageNote(damage));
         return r.ok ? EXIT.ok : EXIT.failed;
       });
     });
@@ -184,7 +185,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const entries = await s.engine.history();
         const damage = s.journalDamage?.() ?? null;
         // An object with a list, like `history --json`, so a damage report has a place next to the entries.
-        out(opts.json ? JSON.stringify({ entries, journalDamage: damage }, null, 2) + "\n" : historyText(entries) + damageNote(damage));
+        out(opts.json ? jsonOut({ entries, journalDamage: damage }) : historyText(entries) + damageNote(damage));
         return EXIT.ok;
       }),
     );

@@ -35,6 +35,7 @@ import { renderDiagnoseText } from "../report/diagnose-text.js";
 import { startTray, type TrayHandle } from "../tray/tray.js";
 import { describeFailure, EXIT, jsonError, UsageError, VALUE_OPTIONS, wantsJson } from "./failures.js";
 import { registerFixCommands } from "./fix-command.js";
+import { jsonOut } from "./json-out.js";
 
 export { EXIT } from "./failures.js";
 
@@ -110,7 +111,7 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
   const round = await runRound(ctx.config);
   const diagnosis = classify(round);
   ctx.logger.info("diagnosis", { verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence, durationMs: round.durationMs, round });
-  process.stdout.write(opts.json ? JSON.stringify(toDiagnoseJson(round, diagnosis, ctx.version), null, 2) + "\n" : renderDiagnoseText(round, diagnosis));
+  process.stdout.write(opts.json ? jsonOut(toDiagnoseJson(round, diagnosis, ctx.version)) : renderDiagnoseText(round, diagnosis));
   return diagnosis.verdict === "ok" ? EXIT.ok : EXIT.problem;
 }
 
@@ -274,7 +275,7 @@ async function historyCommand(ctx: Context, opts: { json?: boolean; limit?: stri
   const limit = parseLimit(opts.limit);
   const incidents = listIncidents({ dataDir: ctx.dataDir, limit, logger: ctx.logger });
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ incidents }, null, 2) + "\n");
+    process.stdout.write(jsonOut({ incidents }));
     return EXIT.ok;
   }
   if (incidents.length === 0) {

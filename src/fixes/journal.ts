@@ -49,22 +49,27 @@ const undoRecordSchema = z.object({
 });
 export type UndoRecord = z.infer<typeof undoRecordSchema>;
 
+// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/** Fields `fix history` prints as they are: one line, no control or bidi characters (a planted ESC would drive the terminal). */
+const printable = (max: number) => z.string().max(max).refine((s) => !UNPRINTABLE.test(s), { message: "printable text" });
+
 export const journalEntrySchema = z.object({
-  id: z.string().min(1),
-  fixId: z.string(),
+  id: printable(200).min(1),
+  fixId: printable(100),
   params: z.unknown(),
   approvedBy: z.enum(["player", "auto"]),
   incidentId: z.string().nullable(),
   state: z.enum(JOURNAL_STATES),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
+  startedAt: printable(64),
+  finishedAt: printable(64).nullable(),
   /** Prior state from the dry run (exact undo material), then from the apply's own result. */
   before: z.unknown(),
   after: z.unknown(),
   plan: z.array(z.string()),
   changes: z.array(z.string()),
   status: z.enum(RESULT_STATUSES).nullable(),
-  code: z.string().nullable(),
+  code: printable(100).nullable(),
   message: z.string().nullable(),
   rebootNeeded: z.boolean(),
   runId: z.string().nullable(),
