@@ -18,7 +18,8 @@
  * over {@link JOURNAL_MAX_READ_BYTES} is set aside unread (it cannot come from the agent itself).
  */
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, readFile, rename, stat } from "node:fs/promises";
+import { constants as fsConstants } from "node:fs";
+import { appendFile, copyFile, mkdir, readFile, rename, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parse as parseTolerant, type ParseError } from "jsonc-parser";
 import lockfile from "proper-lockfile";
@@ -127,6 +128,8 @@ interface Parsed {
   damaged: { reason: string; raw: unknown }[];
   /** Set when the file as a whole was broken (not JSON, wrong shape): keep a copy of it aside. */
   fileProblem: string | null;
+  /** The file was over the read bound and was not read. */
+  tooLarge?: boolean;
 }
 
 const defaultStillNeeded = (e: JournalEntry): boolean =>
@@ -319,7 +322,7 @@ export class Journal {
       throw stateFileError(e, this.path, WHAT, "read", dirname(this.path));
     }
     if (size > JOURNAL_MAX_READ_BYTES) {
-      return { entries: [], damaged: [], fileProblem: `too large to be the agent's journal (${(size / 1048576).toFixed(1)} MB; the agent keeps it far below ${JOURNAL_MAX_READ_BYTES / 1048576} MB)` };
+      return { entries: [], damaged: [], tooLarge: true, fileProblem: `too large to be the agent's journal (${(size / 1048576).toFixed(1)} MB; the agent keeps it far below ${JOURNAL_MAX_READ_BYTES / 1048576} MB)` };
     }
     let text: string;
     try {
@@ -347,7 +350,10 @@ export class Journal {
       let copy: string | null = null;
       if (parsed.fileProblem !== null) {
         copy = `${this.path}.corrupt-${timestamp()}`;
-        await rename(this.path, copy).catch((e: unknown) => {
+        // Copy, then replace atomically below: a reader without the lock never finds the journal missing (and so
+        // never reports an empty history). Only an over-size file, which nobody parses anyway, is moved instead.
+        const move = parsed.tooLarge === true ? rename(this.path, copy) : copyFile(this.path, copy, fsConstants.COPYFILE_EXCL);
+        await move.catch((e: unknown) => {
           if (errnoOf(e) !== "ENOENT") throw e;
         });
         lines.push(JSON.stringify({ at, reason: `the whole file was ${parsed.fileProblem}; kept as ${copy}`, file: copy }));
@@ -360,7 +366,7 @@ export class Journal {
         lines.push(`{"at":${JSON.stringify(at)},"reason":${JSON.stringify(d.reason)},"entry":${raw}}`);
       }
       await appendFile(this.damagedPath, lines.map((l) => l + "\n").join(""));
-      if (copy === null || parsed.entries.length > 0) await this.write(parsed.entries);
+      if (parsed.tooLarge !== true) await this.write(parsed.entries);
       this.opts.log?.warn("journal: damaged records set aside", { path: this.path, sidecar: this.damagedPath, entries: parsed.damaged.length, wholeFile: parsed.fileProblem, kept: parsed.entries.length });
     }
     return { entries: parsed.entries, damaged: [], fileProblem: null };
