@@ -147,7 +147,8 @@ describe("config fuzz through the built CLI", () => {
         const args = c.expect === "valid" ? ["history", "--limit", "1"] : ["diagnose", "--json"];
         return [c, await cli(["--config", writeCase(c), "--data-dir", dataDir, ...args], { timeoutMs: 60_000 })];
       }),
-      4,
+      // Two at a time: CI has two cores and the timing-sensitive end-to-end suites run next to this one.
+      2,
     );
     const failures: string[] = [];
     for (const [c, r] of runs) {
