@@ -1,19 +1,24 @@
 /**
  * `tarkov-agent fix …`: list, apply (or dry-run), undo and history of fixes, `--json` on each.
- * Exit codes: 0 ok · 1 the fix failed / was rolled back / an undo failed · 2 usage (unknown fix, bad arguments).
+ * Exit codes: 0 ok · 1 the fix failed / was rolled back / an undo failed · 2 usage (unknown fix, bad arguments) ·
+ * 3 the journal cannot be read or written (src/cli/failures.ts).
  * The engine is built lazily per command, so `--help` never starts PowerShell.
  */
 import { Option, type Command } from "commander";
+import { StateFileError } from "../agent/file-errors.js";
 import type { Diagnosis } from "../core/types.js";
 import type { ApplyReport, FixEngine, UndoReport } from "../fixes/engine.js";
-import type { JournalEntry } from "../fixes/journal.js";
+import type { JournalDamage, JournalEntry } from "../fixes/journal.js";
 import { DNS_PROVIDER_IDS, type DnsProvider } from "../fixes/types.js";
+import { jsonOut } from "./json-out.js";
 
 /** One command's engine and how to end it (dispose the PowerShell session, flush logs). */
 export interface FixSession {
   engine: FixEngine;
   /** A fresh diagnosis for `fix list` (applicable fixes first); omitted = list without one. */
   diagnose?: () => Promise<Diagnosis>;
+  /** Damaged journal records set aside (as of the last journal read), for the note under history and undo. */
+  journalDamage?: () => JournalDamage | null;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,20 @@ const applyText = (r: ApplyReport): string => {
 
 const undoText = (r: UndoReport): string =>
   [`undo: ${r.ok ? "ok" : "FAILED"}${r.code ? ` [${r.code}]` : ""} — ${r.message}`, ...r.items.map((i) => `  ${i.ok ? "✓" : "✗"} ${i.fixId} (${i.entryId}): ${i.message}`)].join("\n") + "\n";
+
+/** The note that damaged records exist: they are not shown and cannot be undone by the agent. */
+export function damageNote(d: JournalDamage | null): string {
+  if (d === null) return "";
+  const parts: string[] = [];
+  if (d.setAside > 0) {
+    parts.push(
+      `note: ${d.setAside} damaged journal record(s) were set aside in ${d.file}${d.latestReason ? ` (latest: ${d.latestReason})` : ""}. ` +
+        "They are not listed here and the agent cannot undo them; keep that file for support, or delete it once checked.",
+    );
+  }
+  if (d.notSetAside > 0) parts.push(`note: ${d.notSetAside} damaged journal record(s) were skipped and could not be moved aside (the folder is not writable).`);
+  return parts.map((p) => p + "\n").join("");
+}
 
 const historyText = (entries: JournalEntry[]): string =>
   entries.length === 0
@@ -78,7 +97,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const diagnosis = opts.diagnose && s.diagnose ? await s.diagnose() : null;
         const listing = await s.engine.listFixes(diagnosis);
         if (opts.json) {
-          out(JSON.stringify({ verdict: diagnosis?.verdict ?? null, ...listing }, null, 2) + "\n");
+          out(jsonOut({ verdict: diagnosis?.verdict ?? null, ...listing }));
           return EXIT.ok;
         }
         if (diagnosis) out(`verdict: ${diagnosis.verdict} — ${diagnosis.headline}\n`);
@@ -111,8 +130,17 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           err("error: --provider only applies to switch-dns\n");
           return EXIT.usage;
         }
-        const r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
-        out(opts.json ? JSON.stringify(r, null, 2) + "\n" : applyText(r));
+        let r: ApplyReport;
+        try {
+          r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
+        } catch (e) {
+          // The journal failed after the script may have run: the pending record is resolved at the next start.
+          if (e instanceof StateFileError && opts.dryRun !== true) {
+            throw new StateFileError(e.code, `${e.message} The fix may already have been applied; its record is finished the next time the agent starts (see \`tarkov-agent fix history\`).`, e.path);
+          }
+          throw e;
+        }
+        out(opts.json ? jsonOut(r) : applyText(r));
         return r.ok ? EXIT.ok : EXIT.failed;
       }),
     );
@@ -142,7 +170,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
             return EXIT.usage;
           }
         }
-        out(opts.json ? JSON.stringify(r, null, 2) + "\n" : undoText(r));
+        const damage = s.journalDamage?.() ?? null;
+        out(opts.json ? jsonOut({ ...r, journalDamage: damage }) : undoText(r) + damageNote(damage));
         return r.ok ? EXIT.ok : EXIT.failed;
       });
     });
@@ -154,7 +183,9 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
     .action((opts: { json?: boolean }) =>
       withSession(async (s) => {
         const entries = await s.engine.history();
-        out(opts.json ? JSON.stringify(entries, null, 2) + "\n" : historyText(entries));
+        const damage = s.journalDamage?.() ?? null;
+        // An object with a list, like `history --json`, so a damage report has a place next to the entries.
+        out(opts.json ? jsonOut({ entries, journalDamage: damage }) : historyText(entries) + damageNote(damage));
         return EXIT.ok;
       }),
     );

@@ -3,13 +3,16 @@
  * `tarkov-agent`: the command line and the agent's single composition root. Only this file builds real adapters
  * (probes, logger, shell, tray, notifier) and hands them to the pure core and the agent.
  *
- * Exit codes: 0 = verdict ok / command succeeded, 1 = any other verdict / command failed, 2 = usage or config error.
+ * Exit codes (src/cli/failures.ts): 0 = verdict ok / command succeeded, 1 = any other verdict / command failed,
+ * 2 = usage or config error, 3 = the agent's own files cannot be read or written.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
+import { stateFileError, type StateFileError } from "../agent/file-errors.js";
+import { HOUSEKEEPING_EVERY_MS, pruneLogs } from "../agent/housekeeping.js";
 import { createIncidentStore, listIncidents } from "../agent/incidents.js";
 import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
@@ -26,7 +29,8 @@ import { classify, headlineOf } from "../core/classify.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { FixEngine } from "../fixes/engine.js";
+import { FixEngine, isUndoable } from "../fixes/engine.js";
+import { FIXES } from "../fixes/catalog/index.js";
 import { Journal } from "../fixes/journal.js";
 import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
@@ -37,9 +41,11 @@ import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
 import { startTray, type TrayHandle } from "../tray/tray.js";
+import { describeFailure, EXIT, jsonError, UsageError, VALUE_OPTIONS, wantsJson } from "./failures.js";
 import { registerFixCommands } from "./fix-command.js";
+import { jsonOut } from "./json-out.js";
 
-export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
+export { EXIT } from "./failures.js";
 
 const VERSION = (JSON.parse(readFileSync(join(installRoot(), "package.json"), "utf8")) as { version: string }).version;
 
@@ -57,21 +63,43 @@ export interface Context {
   version: string;
 }
 
-class UsageError extends Error {}
+/**
+ * Can the data folder be used? Creates it when missing. Null = yes; otherwise why not (a file where the folder
+ * should be, no permission, a read-only disk). A full disk is not checked here: it comes and goes.
+ */
+function dataDirProblem(dataDir: string): StateFileError | null {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    return null;
+  } catch (e) {
+    return stateFileError(e, dataDir, "the agent's data folder", "write", dataDir);
+  }
+}
 
-function buildContext(opts: GlobalOptions, component: string): Context {
-  const configPath = opts.config ?? process.env.TARKOV_AGENT_CONFIG;
+/**
+ * `needsDataDir`: the command keeps its records there (run, history, fix) and stops with exit 3 when the folder
+ * cannot be used; `diagnose` only loses its log file and says so.
+ */
+function buildContext(opts: GlobalOptions, component: string, needsDataDir = true): Context {
+  if (opts.config === "") throw new UsageError("--config: expected the path of a JSON config file, found an empty text", "CONFIG_UNREADABLE");
+  const envConfig = process.env.TARKOV_AGENT_CONFIG;
+  const configPath = opts.config ?? (envConfig === "" ? undefined : envConfig); // an empty variable means unset
   const loaded = loadConfig(configPath);
-  if (!loaded.ok) throw new UsageError(loaded.message);
+  if (!loaded.ok) throw new UsageError(loaded.message, loaded.code);
+  if (opts.dataDir === "") throw new UsageError("--data-dir: expected a folder, found an empty text");
   // Absolute from here on: the tray moves the process into the install folder (platform-notes §1 gotcha 9), after
   // which a relative --data-dir would point elsewhere (its log stream then fails to open and takes the agent down).
   const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const problem = dataDirProblem(dataDir);
+  if (problem !== null && needsDataDir) throw problem;
   let logger: Logger;
   try {
+    if (problem !== null) throw problem;
     logger = createLogger({ dataDir, console: opts.verbose === true, level: opts.verbose ? "debug" : "info", component });
   } catch (e) {
     // An unwritable data dir must not stop a diagnosis: log nowhere and say so.
-    process.stderr.write(`warning: cannot write logs to ${dataDir}: ${(e as Error).message}\n`);
+    process.stderr.write(`warning: not writing a log file: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
   return { config: withAbsolutePaths(loaded.value), dataDir, logger, version: VERSION };
@@ -91,7 +119,7 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
   const round = await runRound(ctx.config);
   const diagnosis = classify(round);
   ctx.logger.info("diagnosis", { verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence, durationMs: round.durationMs, round });
-  process.stdout.write(opts.json ? JSON.stringify(toDiagnoseJson(round, diagnosis, ctx.version), null, 2) + "\n" : renderDiagnoseText(round, diagnosis));
+  process.stdout.write(opts.json ? jsonOut(toDiagnoseJson(round, diagnosis, ctx.version)) : renderDiagnoseText(round, diagnosis));
   return diagnosis.verdict === "ok" ? EXIT.ok : EXIT.problem;
 }
 
@@ -99,12 +127,21 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
 const APP_ID = "TarkovConnectionAgent";
 const APP_NAME = "Tarkov Connection Agent";
 
+/** The journal, with the catalogue's rule for what may still need an undo (compaction keeps those). */
+function openJournal(ctx: Context): Journal {
+  return Journal.inDataDir(ctx.dataDir, {
+    log: ctx.logger.child({ component: "journal" }),
+    stillNeeded: (e) => isUndoable(FIXES.find((f) => f.id === e.fixId), e),
+  });
+}
+
 /** The PowerShell runner and fix engine, shared by `run` and `fix`. */
 function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean) {
   const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
+  const journal = openJournal(ctx);
   const engine = new FixEngine({
     runner,
-    journal: Journal.inDataDir(ctx.dataDir),
+    journal,
     config: ctx.config.fixes,
     diagnose: () => probe(),
     benchmarkDns: (resolvers) => benchmarkResolvers(ctx.config, resolvers),
@@ -112,7 +149,7 @@ function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<Retur
     eftInstallDir: ctx.config.game.installDir === "auto" ? null : ctx.config.game.installDir,
     log: ctx.logger.child({ component: "fixes" }),
   });
-  return { runner, engine };
+  return { runner, engine, journal };
 }
 
 /** Opens a folder in the OS file manager; a failure is logged, never thrown. */
@@ -140,7 +177,15 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     process.stderr.write(`${lock.message}\n`);
     return EXIT.ok;
   }
-  if (!lock.ok) logger.warn("instance lock unavailable; continuing without it", { message: lock.message });
+  // A read-only or forbidden data folder would lose every incident and fix record: say so and stop. A full disk
+  // may clear up, and watching the connection is still worth it: go on and say so.
+  if (!lock.ok && lock.errno !== undefined && ["EROFS", "EACCES", "EPERM", "ENOTDIR", "EISDIR"].includes(lock.errno)) {
+    throw stateFileError(Object.assign(new Error(lock.message), { code: lock.errno }), lock.path, "the agent's lock file", "write", dataDir);
+  }
+  if (!lock.ok) {
+    logger.warn("instance lock unavailable; continuing without it", { message: lock.message });
+    process.stderr.write(`warning: ${lock.message}; watching anyway\n`);
+  }
   const eventsJson = opts.events === "json";
   // In --events json mode stdout carries only events; everything for people goes to stderr.
   const say = (line: string) => (eventsJson ? process.stderr : process.stdout).write(line + "\n");
@@ -157,7 +202,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     const st = game?.tailer?.raidState;
     return st ? { phase: st.phase, sinceMs: st.since } : null;
   };
-  const { runner, engine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  const { runner, engine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -218,6 +263,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
         runner: process.platform === "win32" ? runner : null,
       }),
     revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { path: p, error: e.message })),
+    journalDamage: () => journal.damage(),
   });
 
   let tray: TrayHandle | null = null;
@@ -240,6 +286,9 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   monitor.start();
   void agent.start();
   const raidTimer = setInterval(() => agent?.checkRaidEnded(), 5_000);
+  const keepLogsBounded = () => pruneLogs(logsDir(dataDir)).forEach((f) => logger.info("old log file deleted (size bound)", { file: f }));
+  keepLogsBounded();
+  const housekeepingTimer = setInterval(keepLogsBounded, HOUSEKEEPING_EVERY_MS);
   say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
 
   const onSignal = () => stop();
@@ -249,6 +298,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   clearInterval(raidTimer);
+  clearInterval(housekeepingTimer);
   monitor.stop();
   history.close();
   game.stop();
@@ -259,12 +309,19 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   return EXIT.ok;
 }
 
+/** `--limit`: plain decimal digits only (no `0x10`, `1e3`, ` 5`), 1 to 10,000. */
+export function parseLimit(text: string | undefined, fallback = 20): number {
+  if (text === undefined) return fallback;
+  const n = /^[0-9]{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit: expected a whole number from 1 to 10000 (digits only), found ${JSON.stringify(text)}`);
+  return n;
+}
+
 async function historyCommand(ctx: Context, opts: { json?: boolean; limit?: string }): Promise<number> {
-  const limit = opts.limit === undefined ? 20 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a whole number of at least 1, found ${JSON.stringify(opts.limit)}`);
+  const limit = parseLimit(opts.limit);
   const incidents = listIncidents({ dataDir: ctx.dataDir, limit, logger: ctx.logger });
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ incidents }, null, 2) + "\n");
+    process.stdout.write(jsonOut({ incidents }));
     return EXIT.ok;
   }
   if (incidents.length === 0) {
@@ -295,7 +352,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     function (this: Command, opts: Record<string, unknown>) {
       run(
         (async () => {
-          const ctx = buildContext(program.opts<GlobalOptions>(), component);
+          const ctx = buildContext(program.opts<GlobalOptions>(), component, component !== "diagnose");
           try {
             return await fn(ctx, opts);
           } finally {
@@ -322,7 +379,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .command("history")
     .description("list past connection incidents (newest first)")
     .option("--json", "print JSON")
-    .option("--limit <n>", "how many (default 20)")
+    .option("--limit <n>", "how many, 1–10000 (default 20)")
     .action(withContext("history", (ctx, opts) => historyCommand(ctx, opts as { json?: boolean; limit?: string })));
 
   const gameLogsDir = async (ctx: Context) => (await findGame(ctx.config.game, defaultInstallDeps(ctx.logger.child({ component: "game" })))).logsDir;
@@ -357,9 +414,10 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       const diagnose = async () => classify(await runRound(ctx.config));
       // The game log tells whether a raid is running (restart-launcher refuses then); it replays the log tail on attach.
       const game = await startGameWatch(ctx.config.game, { log: ctx.logger.child({ component: "game" }) });
-      const { runner, engine } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
+      const { runner, engine, journal } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
       return {
         engine,
+        journalDamage: () => journal.damage(),
         diagnose,
         close: async () => {
           game.stop();
@@ -372,9 +430,6 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 
   return program;
 }
-
-/** Global options that take a value: their value is not a command word. */
-const VALUE_OPTIONS = new Set(["-c", "--config", "--data-dir"]);
 
 /**
  * `tarkov-agent` alone (or with only global options) runs the agent, as `npm start` does. Commander's own default
@@ -393,6 +448,7 @@ export function withDefaultCommand(argv: string[]): string[] {
 
 async function main(argv: string[]): Promise<void> {
   let pending: Promise<number> | null = null;
+  const json = wantsJson(argv.slice(2));
   const program = buildProgram((p) => {
     pending = p;
   });
@@ -401,15 +457,13 @@ async function main(argv: string[]): Promise<void> {
     const code = pending === null ? EXIT.ok : await (pending as Promise<number>);
     process.exitCode = code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    } else if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = EXIT.usage;
-    } else {
-      process.stderr.write(`tarkov-agent: unexpected error (a bug, please report it): ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = EXIT.problem;
+    const f = describeFailure(e);
+    // Commander has already printed its own usage error; everything else is said here, once.
+    if (json && f.exit !== EXIT.ok) process.stdout.write(jsonError(f));
+    if (!(e instanceof CommanderError)) {
+      process.stderr.write(f.bug ? `tarkov-agent: ${f.message}\n${(e as Error).stack ?? ""}\n` : `error: ${f.message}\n`);
     }
+    process.exitCode = f.exit;
   }
 }
 
