@@ -201,7 +201,7 @@ FunctionEnd
 
 ; Registers "TarkovConnectionAgent\ApprovedFixes-<user>": on demand only, runs tarkov-agent-fixes.exe with the
 ; user's highest privileges (no UAC prompt once installed). Its action takes no arguments; what it may run is
-; decided by scripts\Invoke-AgentElevatedTask.ps1 (allow-list, manifest hashes, parameter checks).
+; decided by task\Invoke-AgentElevatedTask.ps1 (allow-list, manifest hashes, parameter checks).
 Function RegisterElevatedTask
   ReadEnvStr $R0 USERNAME
   ReadEnvStr $R1 USERDOMAIN
@@ -261,6 +261,7 @@ Section "Install"
   RMDir /r "$INSTDIR\dist"
   RMDir /r "$INSTDIR\node_modules"
   RMDir /r "$INSTDIR\scripts"
+  RMDir /r "$INSTDIR\task"
   RMDir /r "$INSTDIR\catalog"
   RMDir /r "$INSTDIR\assets"
   Delete "$INSTDIR\install.log"
@@ -349,6 +350,7 @@ Section "Uninstall"
   RMDir /r /REBOOTOK "$INSTDIR\dist"
   RMDir /r /REBOOTOK "$INSTDIR\node_modules"
   RMDir /r /REBOOTOK "$INSTDIR\scripts"
+  RMDir /r /REBOOTOK "$INSTDIR\task"
   RMDir /r /REBOOTOK "$INSTDIR\catalog"
   RMDir /r /REBOOTOK "$INSTDIR\assets"
   RMDir /r /REBOOTOK "$INSTDIR\elevated"

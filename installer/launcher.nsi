@@ -7,7 +7,7 @@
 ;
 ;   /DMODE=agent  tarkov-agent.exe        node.exe dist\cli\main.js <its own arguments, default "run">; returns at once
 ;   /DMODE=fixes  tarkov-agent-fixes.exe  the elevated scheduled task's action: Windows PowerShell running
-;                                         scripts\Invoke-AgentElevatedTask.ps1 from this folder. Takes NO arguments
+;                                         task\Invoke-AgentElevatedTask.ps1 from this folder. Takes NO arguments
 ;                                         (anything after the name is ignored), waits, and passes the exit code on.
 ;
 ; Both resolve everything from $EXEDIR (the install folder, admin-writable only) and never from the working folder
@@ -84,7 +84,7 @@ Function .onInit
 !else
   ; Fixed command: the scheduled task runs this exe elevated, so it must not be steerable by anything the user controls.
   ReadEnvStr $R1 SystemRoot
-  StrCpy $0 '"$R1\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "$EXEDIR\scripts\Invoke-AgentElevatedTask.ps1"'
+  StrCpy $0 '"$R1\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "$EXEDIR\task\Invoke-AgentElevatedTask.ps1"'
   Call StartHidden
   ${If} $5 == 0
     SetErrorLevel 2

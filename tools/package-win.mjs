@@ -124,6 +124,8 @@ export function packageWin({ root = resolve(HERE, ".."), out, skipBuild = false,
   cpSync(join(root, "dist"), join(payload, "dist"), { recursive: true, filter: (src) => !src.endsWith(".map") });
   cpSync(join(root, "catalog"), join(payload, "catalog"), { recursive: true });
   cpSync(join(root, "scripts"), join(payload, "scripts"), { recursive: true });
+  // The elevated task's entry point (not a fix script: it decides which fix scripts the task may run).
+  cpSync(join(root, "installer", "task"), join(payload, "task"), { recursive: true });
   mkdirSync(join(payload, "assets"), { recursive: true });
   cpSync(join(root, "assets", "icons"), join(payload, "assets", "icons"), { recursive: true });
   // Only what the runtime reads: "type": "module" for the ESM build, the version for --version and reports.

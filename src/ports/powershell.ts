@@ -267,6 +267,8 @@ export interface PowerShellRunnerOptions {
   pathBases?: Record<string, string>;
   /** Injected elevator; default on Windows: Start-Process -Verb RunAs through this runner's session. */
   elevator?: Elevator | null;
+  /** Wraps the elevator (e.g. src/ports/elevated-task.ts: approved fixes through the scheduled task, else this one). */
+  wrapElevator?: (elevator: Elevator) => Elevator;
   /** Start a fresh session after each state-changing run (cheap insurance against leaked session state). */
   recycleAfterChange?: boolean;
   /** How many run folders to keep. */
@@ -314,12 +316,13 @@ export class PowerShellRunner implements ScriptRunner {
     if (opts.honourNodePowerShellEnv !== true) delete env.NODE_POWERSHELL;
     this.env = env;
     this.bases = opts.pathBases ?? (process.platform === "win32" && env.LOCALAPPDATA ? { LOCALAPPDATA: env.LOCALAPPDATA } : {});
-    this.elevator =
+    const elevator =
       opts.elevator !== undefined
         ? opts.elevator
         : process.platform === "win32"
           ? new StartProcessElevator((cmd, t) => this.invokeRaw(cmd, t), this.bases)
           : null;
+    this.elevator = elevator !== null && opts.wrapElevator ? opts.wrapElevator(elevator) : elevator;
   }
 
   /** Runs one script and reads its result file. Never throws. Calls are serialised (one session). */
