@@ -14,6 +14,8 @@ export interface FixSession {
   engine: FixEngine;
   /** A fresh diagnosis for `fix list` (applicable fixes first); omitted = list without one. */
   diagnose?: () => Promise<Diagnosis>;
+  /** Set when fixes cannot run here (no working PowerShell): the plain-words reason, said before anything else. */
+  unavailable?: string;
   close(): Promise<void>;
 }
 
@@ -78,9 +80,10 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const diagnosis = opts.diagnose && s.diagnose ? await s.diagnose() : null;
         const listing = await s.engine.listFixes(diagnosis);
         if (opts.json) {
-          out(JSON.stringify({ verdict: diagnosis?.verdict ?? null, ...listing }, null, 2) + "\n");
+          out(JSON.stringify({ verdict: diagnosis?.verdict ?? null, available: s.unavailable === undefined, ...(s.unavailable ? { unavailableReason: s.unavailable } : {}), ...listing }, null, 2) + "\n");
           return EXIT.ok;
         }
+        if (s.unavailable) out(`${s.unavailable}\nWhat the agent could do with it:\n`);
         if (diagnosis) out(`verdict: ${diagnosis.verdict} — ${diagnosis.headline}\n`);
         for (const f of listing.fixes) {
           const flags = [f.appliesNow ? "applies now" : null, `risk ${f.risk}`, `policy ${f.policy.effective}`, f.policy.note === "HIGH_RISK_NEVER_AUTO" ? "(config says auto; high-risk fixes always ask)" : null, f.needsAdmin ? "admin" : null, f.reversible ? "undoable" : "one-way", f.rebootNeeded ? "restart needed" : null, f.undoable > 0 ? `${f.undoable} change(s) to undo` : null];
@@ -111,6 +114,10 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           err("error: --provider only applies to switch-dns\n");
           return EXIT.usage;
         }
+        if (s.unavailable) {
+          err(`${s.unavailable}\n`);
+          return EXIT.failed;
+        }
         const r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
         out(opts.json ? JSON.stringify(r, null, 2) + "\n" : applyText(r));
         return r.ok ? EXIT.ok : EXIT.failed;
@@ -130,6 +137,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         return;
       }
       withSession(async (s) => {
+        // Undo still runs: with nothing journalled it needs no PowerShell, and anything it cannot undo is reported.
+        if (s.unavailable) err(`${s.unavailable}\n`);
         let r: UndoReport;
         if (opts.all === true) {
           // A crash may have left a change half-recorded: settle it first so --all really means all.

@@ -7,7 +7,8 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { userInfo } from "node:os";
+import { join, resolve, win32 } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
 import { createIncidentStore, listIncidents } from "../agent/incidents.js";
@@ -18,18 +19,23 @@ import { classify, headlineOf } from "../core/classify.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
+import { effectivePolicy } from "../core/fix-policy.js";
+import { FIXES } from "../fixes/catalog/index.js";
 import { FixEngine } from "../fixes/engine.js";
 import { Journal } from "../fixes/journal.js";
 import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
-import { createNotifier } from "../ports/notify.js";
-import { PowerShellRunner } from "../ports/powershell.js";
+import { currentUserSid, runSchtasks, ScheduledTaskElevator, taskNameFor } from "../ports/elevated-task.js";
+import { PowerShellRunner, type Elevator } from "../ports/powershell.js";
+import { checkPowerShell, fixesUnavailableMessage, type PowerShellCheck } from "../ports/powershell-check.js";
 import { benchmarkResolvers } from "../probes/dns-benchmark.js";
 import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
-import { startTray, type TrayHandle } from "../tray/tray.js";
+import { createDesktop } from "./desktop.js";
 import { registerFixCommands } from "./fix-command.js";
+import { muteAfterClose, onStopSignals, settlesWithin, watchStopRequest } from "./lifecycle.js";
+import { registerSystemCommands } from "./system-commands.js";
 
 export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
 
@@ -66,7 +72,16 @@ function buildContext(opts: GlobalOptions, component: string): Context {
     process.stderr.write(`warning: cannot write logs to ${dataDir}: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
-  return { config: withAbsolutePaths(loaded.value), dataDir, logger, version: VERSION };
+  const config = withAbsolutePaths(loaded.value);
+  // Every path is absolute now. Work from the install folder (Program Files when installed, writable by admins
+  // only), so nothing a program looks up in the current folder first (systray2's traybin, a bare command name)
+  // can be planted in the folder the agent happened to be started from.
+  try {
+    process.chdir(installRoot());
+  } catch (e) {
+    logger.warn("cannot enter the install folder", { installDir: installRoot(), error: (e as Error).message });
+  }
+  return { config, dataDir, logger, version: VERSION };
 }
 
 /** File paths in the config, resolved against the folder the command was started from (see buildContext). */
@@ -91,9 +106,33 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
 const APP_ID = "TarkovConnectionAgent";
 const APP_NAME = "Tarkov Connection Agent";
 
+/**
+ * Windows: fixes the player approved (policy "auto", and their undo scripts) run through the elevated scheduled task
+ * the installer registered, without a UAC prompt; everything else keeps asking (src/ports/elevated-task.ts).
+ */
+function approvedFixesElevator(ctx: Context, uac: Elevator): Elevator {
+  const approved = (script: string) => FIXES.some((f) => (f.script === script || f.undoScript === script) && effectivePolicy(f, ctx.config.fixes.policy[f.id]).effective === "auto");
+  return new ScheduledTaskElevator({
+    fallback: uac,
+    installDir: installRoot(),
+    // Where the task reads requests: the default data folder, whatever --data-dir says.
+    requestDir: join(defaultDataDir(), "elevated"),
+    taskName: taskNameFor(process.env.USERNAME ?? userInfo().username),
+    approved,
+    userKey: currentUserSid,
+    schtasks: runSchtasks,
+    log: ctx.logger.child({ component: "elevated-task" }),
+  });
+}
+
 /** The PowerShell runner and fix engine, shared by `run` and `fix`. */
 function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean) {
-  const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
+  const runner = new PowerShellRunner({
+    installDir: installRoot(),
+    dataDir: ctx.dataDir,
+    log: ctx.logger.child({ component: "powershell" }),
+    ...(process.platform === "win32" ? { wrapElevator: (uac: Elevator) => approvedFixesElevator(ctx, uac) } : {}),
+  });
   const engine = new FixEngine({
     runner,
     journal: Journal.inDataDir(ctx.dataDir),
@@ -109,7 +148,9 @@ function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<Retur
 
 /** Opens a folder in the OS file manager; a failure is logged, never thrown. */
 function openFolder(path: string, logger: Logger): void {
-  const [cmd, args] = process.platform === "win32" ? ["explorer.exe", [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
+  // Full path: a bare explorer.exe would be looked up in the current folder first.
+  const explorer = win32.join(process.env.SystemRoot ?? process.env.windir ?? "C:\\Windows", "explorer.exe");
+  const [cmd, args] = process.platform === "win32" ? [explorer, [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
   try {
     const child = spawn(cmd, args, { detached: true, stdio: "ignore", windowsHide: false });
     child.on("error", (e) => logger.warn("could not open folder", { path, error: e.message }));
@@ -127,6 +168,8 @@ interface RunOptions {
 /** `tarkov-agent run`: the always-on agent. Resolves (exit 0) when it is told to stop. */
 async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const { config, dataDir, logger } = ctx;
+  // Asked once, at start (PowerShell's cold start takes a second or two: overlap it with the rest of startup).
+  const powershellCheck = checkPowerShell();
   const lock = acquireInstanceLock(dataDir);
   if (!lock.ok && lock.code === "ALREADY_RUNNING") {
     process.stderr.write(`${lock.message}\n`);
@@ -145,10 +188,28 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   };
   const probe = (o?: RoundOptions) => runRound(withLive(), o);
   const raidBusy = () => game?.tailer?.busy ?? false;
-  const { runner, engine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  const { runner, engine: fixEngine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  // Without a working PowerShell every fix would fail one by one with a code: say it once, plainly.
+  const powershell = await powershellCheck;
+  const engine = powershell.ok ? fixEngine : null;
+  if (!powershell.ok) {
+    logger.warn("fixes unavailable", { code: powershell.code, message: powershell.message });
+    say(fixesUnavailableMessage(powershell));
+  }
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // Ctrl+C, SIGTERM, and on Windows the console closing (SIGHUP) or Ctrl+Break (SIGBREAK); a second one ends at once.
+  const offSignals = onStopSignals((signal) => {
+    logger.info("stop requested", { signal });
+    stop();
+  });
+  // `tarkov-agent stop` (the installer and uninstaller) asks through the data folder.
+  const offStopRequest = watchStopRequest(dataDir, () => {
+    logger.info("stop requested", { by: "tarkov-agent stop" });
+    stop();
+  });
+  const desktop = createDesktop({ installDir: installRoot(), dataDir, appId: APP_ID, appName: APP_NAME, notifications: config.notifications.enabled, headless: opts.headless === true, logger, say });
   let agent: Agent | null = null;
   const monitor = createMonitor({
     config,
@@ -165,7 +226,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   agent = new Agent({
     dataDir,
     monitor,
-    notifier: config.notifications.enabled ? createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) }) : null,
+    notifier: desktop.notifier,
     engine,
     raidBusy,
     print: (line) => process.stdout.write(line + "\n"),
@@ -176,38 +237,35 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     logger: logger.child({ component: "agent" }),
   });
 
-  let tray: TrayHandle | null = null;
-  if (!opts.headless) {
-    tray = await startTray({ installDir: installRoot(), readyTimeoutMs: 8_000, actions: agent.trayActions(), logger: logger.child({ component: "tray" }), initialView: agent.view() });
-    if (tray === null) say("No desktop tray is available here: running headless (events are printed below).");
-    else agent.onView((v) => tray?.update(v));
-  }
+  if (!powershell.ok) desktop.setFixesNote(process.platform === "win32" ? "Fixes need Windows PowerShell" : "Fixes need PowerShell (pwsh)");
+  const trayShown = await desktop.start(agent.trayActions(), agent.view());
+  if (trayShown) agent.onView((v) => desktop.show(v));
+  else if (!opts.headless) say("No desktop tray is available here: running headless (events are printed below).");
 
   game = await startGameWatch(config.game, {
     log: logger.child({ component: "game" }),
     onTrigger: (e) => monitor.triggerImmediate(describeEvent(e), [toEvidence(e)]),
     onNewHost: (h) => logger.info("game uses a new BSG host; probing it too", { host: h.host }),
   });
-  void engine.resolvePending().then(
+  void engine?.resolvePending().then(
     (outcomes) => outcomes.forEach((o) => logger.warn("resolved a fix interrupted by a crash", { ...o })),
     (e: unknown) => logger.error("could not resolve pending fixes", { error: String(e) }),
   );
   monitor.start();
   void agent.start();
   const raidTimer = setInterval(() => agent?.checkRaidEnded(), 5_000);
-  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
+  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${trayShown ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
 
-  const onSignal = () => stop();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   await stopped;
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
+  // Quit ends the process within 2 s, whatever a child does: toasts are killed, the tray and PowerShell get a
+  // bounded goodbye, and main() exits even if a handle lingers.
+  offSignals();
+  offStopRequest();
   clearInterval(raidTimer);
   monitor.stop();
   game.stop();
-  await tray?.close();
-  await runner.dispose();
+  const closed = await settlesWithin(Promise.all([desktop.close(), runner.dispose()]), 1_400);
+  if (!closed) logger.warn("tray or PowerShell did not close in time; exiting anyway");
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
   return EXIT.ok;
@@ -254,6 +312,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
             return await fn(ctx, opts);
           } finally {
             await closeLogger(ctx.logger);
+            muteAfterClose(ctx.logger);
           }
         })(),
       );
@@ -287,16 +346,24 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       // The game log tells whether a raid is running (restart-launcher refuses then); it replays the log tail on attach.
       const game = await startGameWatch(ctx.config.game, { log: ctx.logger.child({ component: "game" }) });
       const { runner, engine } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
+      const powershell: PowerShellCheck = await checkPowerShell();
+      if (!powershell.ok) ctx.logger.warn("fixes unavailable", { code: powershell.code, message: powershell.message });
       return {
         engine,
         diagnose,
+        ...(powershell.ok ? {} : { unavailable: fixesUnavailableMessage(powershell) }),
         close: async () => {
           game.stop();
           await runner.dispose();
           await closeLogger(ctx.logger);
+          muteAfterClose(ctx.logger);
         },
       };
     },
+  });
+
+  registerSystemCommands(program, {
+    withContext: (component, fn) => withContext(component, (ctx, opts) => fn({ dataDir: ctx.dataDir, installDir: installRoot(), appId: APP_ID, appName: APP_NAME }, opts)),
   });
 
   return program;
@@ -329,6 +396,9 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(withDefaultCommand(argv));
     const code = pending === null ? EXIT.ok : await (pending as Promise<number>);
     process.exitCode = code;
+    // The command is over and its log is closed. A child or socket that still holds the event loop (a toast or
+    // PowerShell that ignored its kill) must not keep the process alive: unref'd, this fires only in that case.
+    setTimeout(() => process.exit(code), 300).unref();
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
