@@ -193,7 +193,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const powershell = await powershellCheck;
   const engine = powershell.ok ? fixEngine : null;
   if (!powershell.ok) {
-    logger.warn("fixes unavailable", { code: powershell.code, message: powershell.message });
+    logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
     say(fixesUnavailableMessage(powershell));
   }
 
@@ -347,7 +347,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       const game = await startGameWatch(ctx.config.game, { log: ctx.logger.child({ component: "game" }) });
       const { runner, engine } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
       const powershell: PowerShellCheck = await checkPowerShell();
-      if (!powershell.ok) ctx.logger.warn("fixes unavailable", { code: powershell.code, message: powershell.message });
+      if (!powershell.ok) ctx.logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
       return {
         engine,
         diagnose,

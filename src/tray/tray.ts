@@ -300,7 +300,7 @@ export async function startSupervisedTray(opts: SupervisedTrayOptions): Promise<
   let current: TrayHandle | null = null;
 
   const giveUp = (message: string) => {
-    opts.logger.error("tray given up", { component: "tray", message });
+    opts.logger.error("tray given up", { component: "tray", reason: message });
     try {
       opts.onGaveUp?.(message);
     } catch (err) {

@@ -49,8 +49,10 @@ export async function createPrefix(label: string): Promise<WinePrefix> {
   delete env.WAYLAND_DISPLAY;
   const boot = await new Promise<number | null>((resolve) => execFile("wineboot", ["-i"], { env, timeout: 180_000 }, (err) => resolve(err === null ? 0 : typeof err.code === "number" ? err.code : null)));
   if (boot !== 0 || !existsSync(join(dir, "drive_c", "windows"))) throw new Error(`wineboot -i failed (exit ${boot}) for ${dir}`);
-  await execWine(["reg", "add", "HKCU\\Software\\Wine", "/v", "Version", "/t", "REG_SZ", "/d", "win10", "/f"], env, 60_000);
-  await new Promise((resolve) => execFile("wineserver", ["-w"], { env, timeout: 120_000 }, resolve));
+  // What `winecfg -v win10` writes. Checked: without it node.exe and the installer (Windows 10 or later) refuse to run.
+  const version = await execWine(["reg", "add", "HKCU\\Software\\Wine", "/v", "Version", "/t", "REG_SZ", "/d", "win10", "/f"], env, 300_000);
+  if (version !== 0) throw new Error(`could not set the prefix's Windows version (reg add exit ${version})`);
+  await new Promise((resolve) => execFile("wineserver", ["-w"], { env, timeout: 300_000 }, resolve));
   let n = 0;
 
   const prefix: WinePrefix = {
