@@ -78,7 +78,7 @@ beforeAll(async () => {
   const saved = { ...process.env };
   Object.assign(process.env, { TCA_SIGN_PFX: c.pfx, TCA_SIGN_PASSWORD: "throwaway-test-only", TCA_RUNTIME_CACHE: join(ROOT, "node_modules", ".cache", "tarkov-runtime") });
   try {
-    built = process.env.TCA_DEBUG_PREBUILT ? { version: VERSION, payload: join(ROOT, "installer", "build", "payload"), payloadBytes: 0, setup: join(ROOT, "dist-installer", `tarkov-connection-agent-setup-${VERSION}.exe`), setupBytes: statSync(join(ROOT, "dist-installer", `tarkov-connection-agent-setup-${VERSION}.exe`)).size, signed: true, ms: 0 } : packageWin({ root: clone, out: join(work, "out"), log: () => undefined });
+    built = packageWin({ root: clone, out: join(work, "out"), log: () => undefined });
   } finally {
     process.env = saved;
   }
