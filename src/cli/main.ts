@@ -258,8 +258,8 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
 
   await stopped;
   // Quit ends the process within 2 s, whatever a child does: toasts are killed, the tray and PowerShell get a
-  // bounded goodbye, and main() exits even if a handle lingers.
-  offSignals();
+  // bounded goodbye, and main() exits even if a handle lingers. The signal handlers stay until the end: a second
+  // Ctrl+C during shutdown still means "now".
   offStopRequest();
   clearInterval(raidTimer);
   monitor.stop();
@@ -268,6 +268,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   if (!closed) logger.warn("tray or PowerShell did not close in time; exiting anyway");
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
+  offSignals();
   return EXIT.ok;
 }
 
