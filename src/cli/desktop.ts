@@ -8,7 +8,8 @@ import { applyFirstStartDefault, createAutostart, type Autostart } from "../port
 import { createNotifier, withUndeliveredFallback, type ClosableNotifier } from "../ports/notify.js";
 import { regExeRegistry } from "../ports/registry.js";
 import type { TrayView } from "../tray/menu.js";
-import { startSupervisedTray, type TrayActions, type TrayHandle, type TrayLogger } from "../tray/tray.js";
+import { startSupervisedTray } from "../tray/supervisor.js";
+import type { TrayActions, TrayHandle, TrayLogger } from "../tray/tray.js";
 
 export interface DesktopLogger extends TrayLogger {
   child(meta: Record<string, unknown>): TrayLogger;

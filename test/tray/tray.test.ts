@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { INITIAL_VIEW, PAUSE_TITLE, RESUME_TITLE, type TrayView } from "../../src/tray/menu.js";
-import { startSupervisedTray, startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
+import { startSupervisedTray } from "../../src/tray/supervisor.js";
+import { startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const ICONS = join(REPO, "assets", "icons");
