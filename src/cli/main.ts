@@ -175,7 +175,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     process.stderr.write(`${lock.message}\n`);
     return EXIT.ok;
   }
-  if (!lock.ok) logger.warn("instance lock unavailable; continuing without it", { message: lock.message });
+  if (!lock.ok) logger.warn("instance lock unavailable; continuing without it", { reason: lock.message });
   const eventsJson = opts.events === "json";
   // In --events json mode stdout carries only events; everything for people goes to stderr.
   const say = (line: string) => (eventsJson ? process.stderr : process.stdout).write(line + "\n");
