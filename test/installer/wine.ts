@@ -95,8 +95,9 @@ export async function createPrefix(label: string): Promise<WinePrefix> {
     },
     async close() {
       await new Promise((resolve) => execFile("wineserver", ["-k"], { env, timeout: 60_000 }, resolve));
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(outs, { recursive: true, force: true });
+      // Processes killed a moment ago may still be writing into the prefix (ENOTEMPTY): retry.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+      rmSync(outs, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
     },
   };
   return prefix;
