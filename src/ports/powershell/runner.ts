@@ -242,7 +242,7 @@ export class PowerShellRunner implements ScriptRunner {
     this.sessionsStarted++;
     this.session = s;
     void s.ready.then((r) => {
-      if (r.kind !== "ok") this.log.warn("powershell session did not start", { kind: r.kind, ...("message" in r ? { message: r.message } : {}), ...(r.kind === "exited" ? { exit: describeExit(r.exitCode, r.signal), stderrTail: tail(r.stderr) } : {}) });
+      if (r.kind !== "ok") this.log.warn("powershell session did not start", { kind: r.kind, ...("message" in r ? { reason: r.message } : {}), ...(r.kind === "exited" ? { exit: describeExit(r.exitCode, r.signal), stderrTail: tail(r.stderr) } : {}) });
     });
     return s;
   }
@@ -296,7 +296,7 @@ export class PowerShellRunner implements ScriptRunner {
     const base = { runId, scriptMs: null as number | null, stdoutTail: "", stderrTail: "" };
     const fail = (code: RunnerCode, message: string, extra: Partial<RunLog> = {}): RunOutcome => {
       const out = { ok: false as const, code, message: stripAnsi(message), ...base, ...extra, durationMs: Date.now() - started };
-      this.log.warn("script run failed", { runId, script: req.script, mode: req.mode, whatIf, elevated: req.elevated === true, code, message: out.message, stderrTail: out.stderrTail });
+      this.log.warn("script run failed", { runId, script: req.script, mode: req.mode, whatIf, elevated: req.elevated === true, code, reason: out.message, stderrTail: out.stderrTail });
       return out;
     };
     try {
