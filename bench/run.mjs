@@ -17,6 +17,7 @@ import { AgentProcess } from "./lib/agent.mjs";
 import { simulate } from "./lib/false-alarms.mjs";
 import { FootprintSampler } from "./lib/footprint.mjs";
 import { DEFAULT_PROBE, defaultTargets, loadWorld, ROOT } from "./lib/paths.mjs";
+import { benchHistory } from "./lib/history.mjs";
 import { benchPwsh, findPwsh, SKIP_MESSAGE } from "./lib/pwsh.mjs";
 import { LoadMonitor, max, median, ms, pct, round1, round3, seededRng, sleep, summary, table, topProcesses, verdict } from "./lib/stats.mjs";
 
@@ -310,6 +311,9 @@ await section("issue4", async () => {
   return benchPwsh({ runs: P.pwshRuns, pwsh });
 });
 
+// ---- Issue 8: history on a 200 MB incidents.jsonl ---------------------------------------------------------------
+await section("issue8", async () => benchHistory({ runs: quick ? 3 : 10, tmp }));
+
 load.stop();
 results.finishedAt = new Date().toISOString();
 results.loadOverall = load.between(Date.parse(results.startedAt), Date.now());
@@ -323,6 +327,7 @@ const r3a = results.issue3a;
 const r3b = results.issue3b;
 const r3c = results.issue3c;
 const r4 = results.issue4;
+const r8 = results.issue8;
 const threads = (t) =>
   Object.entries(t)
     .filter(([, v]) => v > 0)
@@ -360,6 +365,9 @@ const rows = [
   ...(r4.skipped
     ? []
     : [["4", "  runner overhead over the script, same warm call (cold ÷ warm)", `${ms(r4.runnerOverheadMsMedian)} (${r4.coldOverWarm}×)`, `≤ ${GOALS.pwshWarmOverheadMs} ms`, verdict(r4.goalMet), ""]]),
+  ["8", `history on a ${r8.fileMb} MB incidents.jsonl, wall p50 / p95 (n=${r8.runs})`, `${ms(r8.textMs.p50)} / ${ms(r8.textMs.p95)}`, `≤ ${ms(r8.goalMs)}`, verdict(r8.goalMet), loadCell(r8)],
+  ["8", "  same CLI on an empty folder (Node start-up floor) / added by the file", `${ms(r8.emptyFolderMs.p50)} / ${ms(r8.addedByFileMs)}`, "", "", ""],
+  ["8", "  listIncidents in process, p50 / p95", `${ms(r8.inProcessMs.p50)} / ${ms(r8.inProcessMs.p95)}`, "", "", ""],
 ];
 const out = [
   "",

@@ -121,17 +121,24 @@ export function createLogger(opts: LoggerOptions): Logger {
 /**
  * Waits until every line is on disk; call before the process exits. The logger's and even the transport's first
  * `finish` fire before the rotating file is written (platform-notes §6 and measured here), so wait for the
- * underlying file stream's `close`, capped at 3 s so a stuck disk cannot hang shutdown.
+ * underlying file stream's `close` (or its `error`: a full disk never closes cleanly), capped at 3 s so a stuck disk
+ * cannot hang shutdown. The cap's timer is NOT unref'd: when the stream is dead, it is the only thing keeping the
+ * event loop alive, and an unref'd one let Node exit mid-await with code 13 instead of the command's own code.
  */
-export async function closeLogger(logger: Logger): Promise<void> {
+export async function closeLogger(logger: Logger, capMs = 3_000): Promise<void> {
   const flushed = logger.transports.map((t) => {
-    const stream = (t as unknown as { logStream?: NodeJS.EventEmitter }).logStream;
+    const stream = (t as unknown as { logStream?: NodeJS.WritableStream & { closed?: boolean; destroyed?: boolean } }).logStream;
     const source: NodeJS.EventEmitter = stream ?? t;
     return new Promise<void>((resolve) => {
+      if (stream?.closed === true || stream?.destroyed === true) return resolve();
       source.once("close", () => resolve());
+      source.once("error", () => resolve());
       if (stream === undefined) source.once("finish", () => resolve());
     });
   });
   logger.end();
-  await Promise.race([Promise.all(flushed), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]);
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)));
+  await Promise.race([Promise.all(flushed), cap]);
+  clearTimeout(timer);
 }

@@ -3,7 +3,7 @@
  * tray's clicks into the same functions the CLI uses. Everything it talks to is injected (main.ts builds the real
  * ones), and nothing it calls may take it down: every sink is guarded.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
   dropAlert,
@@ -64,6 +64,8 @@ export interface AgentDeps {
   makeBundle?: () => Promise<{ path: string | null }>;
   /** Shows a file selected in the file manager. */
   revealFile?: (path: string) => void;
+  /** Damaged fix records set aside from the journal (issue 8): the tray says so. */
+  journalDamage?: () => { setAside: number; notSetAside: number; file: string } | null;
 }
 
 interface Settings {
@@ -77,6 +79,7 @@ export function readSettings(dataDir: string): Settings {
   const path = join(dataDir, SETTINGS_FILE);
   if (!existsSync(path)) return { autoFix: false };
   try {
+    if (statSync(path).size > 64 * 1024) return { autoFix: false }; // settings are a few bytes: not ours, not read
     const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Settings>;
     return { autoFix: parsed.autoFix === true };
   } catch {
@@ -114,7 +117,9 @@ export class Agent {
     const since = s.since === null ? null : new Date(s.since);
     const state = { verdict: s.verdict, since, pausedUntil: paused && s.pausedUntil ? new Date(s.pausedUntil) : null };
     const icon = paused || s.status === "unknown" ? "unknown" : s.status === "problem" ? "problem" : iconForVerdict(s.verdict);
-    const tip = sanitizeForDisplay(tooltip(state, s.lastDiagnosis), { multiline: true });
+    const damage = this.deps.journalDamage?.() ?? null;
+    const note = damage === null ? "" : `\n${damage.setAside + damage.notSetAside} damaged fix record(s) set aside: see "tarkov-agent fix history"`;
+    const tip = sanitizeForDisplay(tooltip(state, s.lastDiagnosis) + note, { multiline: true });
     return { icon, statusLine: sanitizeForDisplay(statusLine(state)), tooltip: tip, autoFix: this.settings.autoFix, paused, fixes: this.fixEntries };
   }
 
@@ -266,6 +271,11 @@ export class Agent {
   /** Initial fix list (before any event). */
   async start(): Promise<void> {
     await this.refreshFixes(null);
+    const damage = this.deps.journalDamage?.() ?? null;
+    if (damage !== null) {
+      this.deps.logger.warn("fix journal has damaged records set aside", { ...damage });
+      this.send({ title: "Some fix records were damaged", body: `They were set aside in ${damage.file}; the rest are safe. Run "tarkov-agent fix history" to see what can still be undone.` });
+    }
   }
 
   /** The tray's actions: the same functions the CLI calls. */

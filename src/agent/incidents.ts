@@ -9,14 +9,19 @@
  *   is already in the history: the next start only removes it. A crash anywhere else leaves an open file that the
  *   next start closes as "agent stopped", ending at the last moment the agent was known to be watching.
  * - A torn or corrupt line (crash mid-append, hand edits) is skipped, never fatal.
+ * - Bounded: before an append would take `incidents.jsonl` past {@link INCIDENTS_ROTATE_BYTES} it becomes
+ *   `incidents.1.jsonl` (replacing the older generation), so both together stay under twice that. Readers start at
+ *   the end and read backwards only as far as they need, never more than {@link INCIDENTS_SCAN_BYTES}: `history`
+ *   answers at once however large a planted or pre-bounds file is.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { VERDICT_IDS, type Evidence, type VerdictId } from "../core/types.js";
 import { redactText, redactValue } from "../redact.js";
 import { appendLineDurableSync, writeFileAtomicSync } from "./atomic-write.js";
+import { errnoOf, stateFileError } from "./file-errors.js";
 
 /** Evidence kept with an incident: the snapshot at its start, capped so one incident stays one readable line. */
 export const EVIDENCE_CAP = 20;
@@ -26,6 +31,16 @@ export const TOUCH_EVERY_MS = 30_000;
 
 export const INCIDENTS_FILE = "incidents.jsonl";
 export const OPEN_INCIDENT_FILE = "incident-open.json";
+/** The previous generation of the history after rotation. */
+export const INCIDENTS_OLD_FILE = "incidents.1.jsonl";
+/** incidents.jsonl is rotated before it passes this (about 5,000 incidents at their typical 1–2 KB). */
+export const INCIDENTS_ROTATE_BYTES = 8 * 1024 * 1024;
+/** Readers never look further back than this from the newest record (both generations together). */
+export const INCIDENTS_SCAN_BYTES = 2 * INCIDENTS_ROTATE_BYTES;
+/** An incident is one line of at most ~10 KB (evidence is capped); a longer "line" is not ours and is skipped. */
+export const INCIDENT_LINE_MAX_BYTES = 256 * 1024;
+/** incident-open.json holds one incident; a bigger file is treated as corrupt without being read. */
+const OPEN_FILE_MAX_BYTES = 256 * 1024;
 
 const evidenceSchema = z.object({
   kind: z.enum(["target", "dns", "gateway", "status-api", "controls", "game-log", "broken-probe", "missing"]),
@@ -36,10 +51,12 @@ const evidenceSchema = z.object({
 
 /** One incident as stored and as `history --json` prints it. Times are ISO strings. */
 export const incidentSchema = z.object({
-  id: z.string().min(1),
-  start: z.string(),
+  // `history` prints these as they are: an id of plain characters and real timestamps (a planted ESC would drive
+  // the terminal), so a line with anything else is skipped like any other damaged line.
+  id: z.string().min(1).max(100).regex(/^[\w.:-]+$/),
+  start: z.iso.datetime(),
   /** Null while open. */
-  end: z.string().nullable(),
+  end: z.iso.datetime().nullable(),
   /** end − start − gapMs; null while open. */
   durationMs: z.number().int().nonnegative().nullable(),
   /** Causes in the order they were confirmed; the first is the one the drop was announced with. */
@@ -49,7 +66,7 @@ export const incidentSchema = z.object({
   /** Sleep / pause time inside the incident, not counted as outage. */
   gapMs: z.number().int().nonnegative().default(0),
   /** Last moment the agent was watching this incident. */
-  lastSeen: z.string(),
+  lastSeen: z.iso.datetime(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 export type EndReason = NonNullable<Incident["endReason"]>;
@@ -86,31 +103,117 @@ function capEvidence(evidence: Evidence[]): Evidence[] {
   });
 }
 
-function readClosed(dataDir: string, warn?: (msg: string, fields?: Record<string, unknown>) => void): Incident[] {
-  let text: string;
+type Warn = (msg: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * Complete lines of `path`, newest first, read backwards in chunks. Stops when `wanted(line)` has had enough (it
+ * returns false), or after `budget.bytes` bytes. Over-long lines are skipped without being held in memory.
+ * Missing file = nothing; other read errors throw (the caller decides whether that is fatal).
+ */
+function* linesFromEnd(path: string, budget: { bytes: number }, skipped: { long: number }): Generator<string> {
+  let fd: number;
   try {
-    text = readFileSync(join(dataDir, INCIDENTS_FILE), "utf8");
+    fd = openSync(path, "r");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") warn?.("incident history unreadable", { error: (e as Error).message });
-    return [];
+    if (errnoOf(e) === "ENOENT") return;
+    throw e;
   }
-  const out: Incident[] = [];
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      const r = incidentSchema.safeParse(JSON.parse(line));
-      if (r.success) out.push(r.data);
-      else warn?.("incident history line skipped", { line: i + 1, reason: r.error.issues[0]?.message });
-    } catch {
-      warn?.("incident history line skipped", { line: i + 1, reason: "not JSON" });
+  try {
+    const size = fstatSync(fd).size;
+    const CHUNK = 64 * 1024;
+    let pos = size;
+    let tail: Buffer[] = []; // pieces of the current (partial) line, newest piece last… kept in file order
+    let tailLen = 0;
+    let tooLong = false;
+    const buf = Buffer.alloc(CHUNK);
+    while (pos > 0 && budget.bytes > 0) {
+      const len = Math.min(CHUNK, pos, budget.bytes);
+      pos -= len;
+      budget.bytes -= len;
+      readSync(fd, buf, 0, len, pos);
+      let end = len;
+      for (let i = len - 1; i >= 0; i--) {
+        if (buf[i] !== 0x0a) continue;
+        // buf[i+1 .. end) + tail is one complete line.
+        if (!tooLong) {
+          const line = Buffer.concat([buf.subarray(i + 1, end), ...tail]).toString("utf8");
+          if (line.trim() !== "") yield line;
+        } else skipped.long++;
+        tail = [];
+        tailLen = 0;
+        tooLong = false;
+        end = i;
+      }
+      if (end > 0 && !tooLong) {
+        tail.unshift(Buffer.from(buf.subarray(0, end)));
+        tailLen += end;
+        if (tailLen > INCIDENT_LINE_MAX_BYTES) {
+          tooLong = true;
+          tail = [];
+        }
+      }
     }
-  });
+    if (pos === 0 && tailLen > 0 && !tooLong) {
+      const line = Buffer.concat(tail).toString("utf8");
+      if (line.trim() !== "") yield line;
+    } else if (pos === 0 && tooLong) skipped.long++;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Closed incidents, newest first: from the end of incidents.jsonl, then incidents.1.jsonl, until `limit` valid ones
+ * are found or {@link INCIDENTS_SCAN_BYTES} were read. Bad lines are skipped and counted in one warning.
+ */
+function readClosedNewest(dataDir: string, limit: number, warn?: Warn, stopAt?: (i: Incident) => boolean): Incident[] {
+  const out: Incident[] = [];
+  const budget = { bytes: INCIDENTS_SCAN_BYTES };
+  const skipped = { long: 0 };
+  let bad = 0;
+  let stopped = false;
+  let firstReason: string | undefined;
+  for (const name of [INCIDENTS_FILE, INCIDENTS_OLD_FILE]) {
+    const path = join(dataDir, name);
+    try {
+      for (const line of linesFromEnd(path, budget, skipped)) {
+        let r: ReturnType<typeof incidentSchema.safeParse>;
+        try {
+          r = incidentSchema.safeParse(JSON.parse(line));
+        } catch {
+          bad++;
+          firstReason ??= "not JSON";
+          continue;
+        }
+        if (!r.success) {
+          bad++;
+          firstReason ??= r.error.issues[0]?.message;
+          continue;
+        }
+        out.push(r.data);
+        if (out.length >= limit || stopAt?.(r.data) === true) {
+          stopped = true;
+          break;
+        }
+      }
+    } catch (e) {
+      throw stateFileError(e, path, "the incident history", "read", dataDir);
+    }
+    if (stopped || budget.bytes <= 0) break;
+  }
+  if (bad + skipped.long > 0) warn?.("incident history lines skipped", { count: bad + skipped.long, reason: firstReason ?? "line too long" });
+  if (budget.bytes <= 0 && out.length < limit) warn?.("incident history read only up to its size bound", { scannedBytes: INCIDENTS_SCAN_BYTES });
   return out;
 }
 
 function readOpen(dataDir: string): Incident | null | "corrupt" {
   const p = join(dataDir, OPEN_INCIDENT_FILE);
-  if (!existsSync(p)) return null;
+  try {
+    if (statSync(p).size > OPEN_FILE_MAX_BYTES) return "corrupt";
+  } catch (e) {
+    if (errnoOf(e) === "ENOENT") return null;
+    return "corrupt";
+  }
   try {
     const r = incidentSchema.safeParse(JSON.parse(readFileSync(p, "utf8")));
     return r.success ? r.data : "corrupt";
@@ -119,12 +222,30 @@ function readOpen(dataDir: string): Incident | null | "corrupt" {
   }
 }
 
-/** Newest first, the open incident (if any) on top. For `tarkov-agent history`; never throws on bad data. */
+/**
+ * Newest first, the open incident (if any) on top. For `tarkov-agent history`. Bad lines are skipped; a history the
+ * OS will not let us read (permissions, a folder where the file should be) throws a {@link StateFileError}.
+ */
 export function listIncidents(opts: { dataDir: string; limit?: number; logger?: IncidentStoreOptions["logger"] }): Incident[] {
+  const limit = opts.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, opts.limit);
+  if (limit === 0) return [];
   const open = readOpen(opts.dataDir);
-  const closed = readClosed(opts.dataDir, opts.logger && ((m, f) => opts.logger?.warn(m, f))).reverse();
+  const closed = readClosedNewest(opts.dataDir, limit, opts.logger && ((m, f) => opts.logger?.warn(m, f)));
   const all = open && open !== "corrupt" && !closed.some((c) => c.id === open.id) ? [open, ...closed] : closed;
-  return opts.limit === undefined ? all : all.slice(0, Math.max(0, opts.limit));
+  return all.slice(0, limit);
+}
+
+/** Moves incidents.jsonl to incidents.1.jsonl before an append would take it past the bound. */
+function rotateIfNeeded(dataDir: string, nextLineBytes: number): void {
+  const path = join(dataDir, INCIDENTS_FILE);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // no file yet
+  }
+  if (size + nextLineBytes <= INCIDENTS_ROTATE_BYTES) return;
+  renameSync(path, join(dataDir, INCIDENTS_OLD_FILE));
 }
 
 /** File-backed {@link IncidentStore} in `dataDir`. */
@@ -153,7 +274,9 @@ export function createIncidentStore(opts: IncidentStoreOptions): IncidentStore {
     };
     ensureDir();
     // Redacted again at every write: an open incident left by an older version may still carry raw evidence.
-    appendLineDurableSync(historyPath, JSON.stringify(redactValue(closed)));
+    const line = JSON.stringify(redactValue(closed));
+    rotateIfNeeded(dataDir, Buffer.byteLength(line) + 1);
+    appendLineDurableSync(historyPath, line);
     try {
       unlinkSync(openPath);
     } catch {
@@ -210,7 +333,10 @@ export function createIncidentStore(opts: IncidentStoreOptions): IncidentStore {
         }
         return [];
       }
-      if (readClosed(dataDir).some((c) => c.id === open.id)) {
+      // The close, if it was written, is among the newest records: look back only until the incident's own start.
+      const startedAt = Date.parse(open.start);
+      const recent = readClosedNewest(dataDir, Number.POSITIVE_INFINITY, undefined, (c) => c.id === open.id || Date.parse(c.start) < startedAt - 86_400_000);
+      if (recent.some((c) => c.id === open.id)) {
         // Crash after the close was appended but before the open file was removed.
         unlinkSync(openPath);
         return [];

@@ -6,7 +6,7 @@
  * looks alive; the player then sees "already running (pid N)" and can delete the file named in the message.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** What the lock file holds. */
@@ -24,7 +24,7 @@ export interface InstanceLock {
 export type LockOutcome =
   | { ok: true; value: InstanceLock }
   | { ok: false; code: "ALREADY_RUNNING"; message: string; pid: number; path: string }
-  | { ok: false; code: "LOCK_FAILED"; message: string; path: string };
+  | { ok: false; code: "LOCK_FAILED"; message: string; path: string; errno?: string };
 
 export interface LockOptions {
   /** Lock file name inside the data dir. */
@@ -46,9 +46,13 @@ export function pidIsAlive(pid: number): boolean {
   }
 }
 
+/** A lock file is ~60 bytes; anything bigger is not ours and is read no further (taken over as unreadable). */
+const LOCK_MAX_BYTES = 4096;
+
 function readLock(path: string): LockInfo | null | "missing" {
   let text: string;
   try {
+    if (statSync(path).size > LOCK_MAX_BYTES) return null;
     text = readFileSync(path, "utf8");
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : null;
@@ -68,39 +72,49 @@ function readLock(path: string): LockInfo | null | "missing" {
  */
 function createExclusive(path: string, content: string): "created" | "exists" {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  const fd = openSync(tmp, "wx");
+  // One try/finally around everything after the temp file exists: a failed write (disk full) must not leave it.
   try {
-    writeFileSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, path);
-    return "created";
-  } catch (e) {
-    const c = (e as NodeJS.ErrnoException).code;
-    if (c === "EEXIST") return "exists";
-    if (c !== "EPERM" && c !== "ENOTSUP" && c !== "ENOSYS" && c !== "EXDEV") throw e;
+    const fd = openSync(tmp, "wx");
+    try {
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(tmp, path);
+      return "created";
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c === "EEXIST") return "exists";
+      if (c !== "EPERM" && c !== "ENOTSUP" && c !== "ENOSYS" && c !== "EXDEV") throw e;
+    }
     try {
       const fd2 = openSync(path, "wx");
       try {
         writeFileSync(fd2, content);
         fsyncSync(fd2);
-      } finally {
+      } catch (e) {
         closeSync(fd2);
+        unlinkQuietly(path); // never leave an empty or torn lock behind
+        throw e;
       }
+      closeSync(fd2);
       return "created";
     } catch (e2) {
       if ((e2 as NodeJS.ErrnoException).code === "EEXIST") return "exists";
       throw e2;
     }
   } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // best effort
-    }
+    unlinkQuietly(tmp);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // best effort: already gone
   }
 }
 
@@ -157,7 +171,8 @@ export function acquireInstanceLock(dataDir: string, opts: LockOptions = {}): Lo
     }
     return { ok: false, code: "LOCK_FAILED", path, message: `Expected to take the lock ${path} within 5 attempts, but it kept changing` };
   } catch (e) {
-    return { ok: false, code: "LOCK_FAILED", path, message: `Could not take the lock ${path}: ${(e as Error).message}` };
+    const errno = (e as NodeJS.ErrnoException).code;
+    return { ok: false, code: "LOCK_FAILED", path, message: `Could not take the lock ${path}: ${(e as Error).message}`, ...(errno === undefined ? {} : { errno }) };
   }
 }
 

@@ -1,19 +1,26 @@
 /**
  * `tarkov-agent fix …`: list, apply (or dry-run), undo and history of fixes, `--json` on each.
- * Exit codes: 0 ok · 1 the fix failed / was rolled back / an undo failed · 2 usage (unknown fix, bad arguments).
+ * Exit codes: 0 ok · 1 the fix failed / was rolled back / an undo failed · 2 usage (unknown fix, bad arguments) ·
+ * 3 the journal cannot be read or written (src/cli/failures.ts).
  * The engine is built lazily per command, so `--help` never starts PowerShell.
  */
 import { Option, type Command } from "commander";
+import { StateFileError } from "../agent/file-errors.js";
 import type { Diagnosis } from "../core/types.js";
 import type { ApplyReport, FixEngine, UndoReport } from "../fixes/engine.js";
-import type { JournalEntry } from "../fixes/journal.js";
+import type { JournalDamage, JournalEntry } from "../fixes/journal.js";
 import { DNS_PROVIDER_IDS, type DnsProvider } from "../fixes/types.js";
+import { jsonOut } from "./json-out.js";
 
 /** One command's engine and how to end it (dispose the PowerShell session, flush logs). */
 export interface FixSession {
   engine: FixEngine;
   /** A fresh diagnosis for `fix list` (applicable fixes first); omitted = list without one. */
   diagnose?: () => Promise<Diagnosis>;
+  /** Damaged journal records set aside (as of the last journal read), for the note under history and undo. */
+  journalDamage?: () => JournalDamage | null;
+  /** Set when fixes cannot run here (no working PowerShell): the plain-words reason, said before anything else. */
+  unavailable?: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,20 @@ const applyText = (r: ApplyReport): string => {
 
 const undoText = (r: UndoReport): string =>
   [`undo: ${r.ok ? "ok" : "FAILED"}${r.code ? ` [${r.code}]` : ""} — ${r.message}`, ...r.items.map((i) => `  ${i.ok ? "✓" : "✗"} ${i.fixId} (${i.entryId}): ${i.message}`)].join("\n") + "\n";
+
+/** The note that damaged records exist: they are not shown and cannot be undone by the agent. */
+export function damageNote(d: JournalDamage | null): string {
+  if (d === null) return "";
+  const parts: string[] = [];
+  if (d.setAside > 0) {
+    parts.push(
+      `note: ${d.setAside} damaged journal record(s) were set aside in ${d.file}${d.latestReason ? ` (latest: ${d.latestReason})` : ""}. ` +
+        "They are not listed here and the agent cannot undo them; keep that file for support, or delete it once checked.",
+    );
+  }
+  if (d.notSetAside > 0) parts.push(`note: ${d.notSetAside} damaged journal record(s) were skipped and could not be moved aside (the folder is not writable).`);
+  return parts.map((p) => p + "\n").join("");
+}
 
 const historyText = (entries: JournalEntry[]): string =>
   entries.length === 0
@@ -78,9 +99,10 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const diagnosis = opts.diagnose && s.diagnose ? await s.diagnose() : null;
         const listing = await s.engine.listFixes(diagnosis);
         if (opts.json) {
-          out(JSON.stringify({ verdict: diagnosis?.verdict ?? null, ...listing }, null, 2) + "\n");
+          out(jsonOut({ verdict: diagnosis?.verdict ?? null, available: s.unavailable === undefined, ...(s.unavailable ? { unavailableReason: s.unavailable } : {}), ...listing }));
           return EXIT.ok;
         }
+        if (s.unavailable) out(`${s.unavailable}\nWhat the agent could do with it:\n`);
         if (diagnosis) out(`verdict: ${diagnosis.verdict} — ${diagnosis.headline}\n`);
         for (const f of listing.fixes) {
           const flags = [f.appliesNow ? "applies now" : null, `risk ${f.risk}`, `policy ${f.policy.effective}`, f.policy.note === "HIGH_RISK_NEVER_AUTO" ? "(config says auto; high-risk fixes always ask)" : null, f.needsAdmin ? "admin" : null, f.reversible ? "undoable" : "one-way", f.rebootNeeded ? "restart needed" : null, f.undoable > 0 ? `${f.undoable} change(s) to undo` : null];
@@ -111,8 +133,21 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           err("error: --provider only applies to switch-dns\n");
           return EXIT.usage;
         }
-        const r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
-        out(opts.json ? JSON.stringify(r, null, 2) + "\n" : applyText(r));
+        if (s.unavailable) {
+          err(`${s.unavailable}\n`);
+          return EXIT.failed;
+        }
+        let r: ApplyReport;
+        try {
+          r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
+        } catch (e) {
+          // The journal failed after the script may have run: the pending record is resolved at the next start.
+          if (e instanceof StateFileError && opts.dryRun !== true) {
+            throw new StateFileError(e.code, `${e.message} The fix may already have been applied; its record is finished the next time the agent starts (see \`tarkov-agent fix history\`).`, e.path);
+          }
+          throw e;
+        }
+        out(opts.json ? jsonOut(r) : applyText(r));
         return r.ok ? EXIT.ok : EXIT.failed;
       }),
     );
@@ -130,6 +165,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         return;
       }
       withSession(async (s) => {
+        // Undo still runs: with nothing journalled it needs no PowerShell, and anything it cannot undo is reported.
+        if (s.unavailable) err(`${s.unavailable}\n`);
         let r: UndoReport;
         if (opts.all === true) {
           // A crash may have left a change half-recorded: settle it first so --all really means all.
@@ -142,7 +179,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
             return EXIT.usage;
           }
         }
-        out(opts.json ? JSON.stringify(r, null, 2) + "\n" : undoText(r));
+        const damage = s.journalDamage?.() ?? null;
+        out(opts.json ? jsonOut({ ...r, journalDamage: damage }) : undoText(r) + damageNote(damage));
         return r.ok ? EXIT.ok : EXIT.failed;
       });
     });
@@ -154,7 +192,9 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
     .action((opts: { json?: boolean }) =>
       withSession(async (s) => {
         const entries = await s.engine.history();
-        out(opts.json ? JSON.stringify(entries, null, 2) + "\n" : historyText(entries));
+        const damage = s.journalDamage?.() ?? null;
+        // An object with a list, like `history --json`, so a damage report has a place next to the entries.
+        out(opts.json ? jsonOut({ entries, journalDamage: damage }) : historyText(entries) + damageNote(damage));
         return EXIT.ok;
       }),
     );

@@ -3,13 +3,17 @@
  * `tarkov-agent`: the command line and the agent's single composition root. Only this file builds real adapters
  * (probes, logger, shell, tray, notifier) and hands them to the pure core and the agent.
  *
- * Exit codes: 0 = verdict ok / command succeeded, 1 = any other verdict / command failed, 2 = usage or config error.
+ * Exit codes (src/cli/failures.ts): 0 = verdict ok / command succeeded, 1 = any other verdict / command failed,
+ * 2 = usage or config error, 3 = the agent's own files cannot be read or written.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join, resolve, win32 } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
+import { stateFileError, type StateFileError } from "../agent/file-errors.js";
+import { HOUSEKEEPING_EVERY_MS, pruneLogs } from "../agent/housekeeping.js";
 import { createIncidentStore, listIncidents } from "../agent/incidents.js";
 import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
@@ -26,20 +30,27 @@ import { classify, headlineOf } from "../core/classify.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { FixEngine } from "../fixes/engine.js";
+import { effectivePolicy } from "../core/fix-policy.js";
+import { FIXES } from "../fixes/catalog/index.js";
+import { FixEngine, isUndoable } from "../fixes/engine.js";
 import { Journal } from "../fixes/journal.js";
 import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
-import { createNotifier } from "../ports/notify.js";
-import { PowerShellRunner } from "../ports/powershell.js";
+import { currentUserSid, runSchtasks, ScheduledTaskElevator, taskNameFor } from "../ports/elevated-task.js";
+import { PowerShellRunner, type Elevator } from "../ports/powershell.js";
+import { checkPowerShell, fixesUnavailableMessage, type PowerShellCheck } from "../ports/powershell-check.js";
 import { benchmarkResolvers } from "../probes/dns-benchmark.js";
 import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
-import { startTray, type TrayHandle } from "../tray/tray.js";
+import { createDesktop } from "./desktop.js";
+import { describeFailure, EXIT, jsonError, UsageError, VALUE_OPTIONS, wantsJson } from "./failures.js";
 import { registerFixCommands } from "./fix-command.js";
+import { jsonOut } from "./json-out.js";
+import { muteAfterClose, onStopSignals, settlesWithin, watchStopRequest } from "./lifecycle.js";
+import { registerSystemCommands } from "./system-commands.js";
 
-export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
+export { EXIT } from "./failures.js";
 
 const VERSION = (JSON.parse(readFileSync(join(installRoot(), "package.json"), "utf8")) as { version: string }).version;
 
@@ -57,24 +68,55 @@ export interface Context {
   version: string;
 }
 
-class UsageError extends Error {}
+/**
+ * Can the data folder be used? Creates it when missing. Null = yes; otherwise why not (a file where the folder
+ * should be, no permission, a read-only disk). A full disk is not checked here: it comes and goes.
+ */
+function dataDirProblem(dataDir: string): StateFileError | null {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    return null;
+  } catch (e) {
+    return stateFileError(e, dataDir, "the agent's data folder", "write", dataDir);
+  }
+}
 
-function buildContext(opts: GlobalOptions, component: string): Context {
-  const configPath = opts.config ?? process.env.TARKOV_AGENT_CONFIG;
+/**
+ * `needsDataDir`: the command keeps its records there (run, history, fix) and stops with exit 3 when the folder
+ * cannot be used; `diagnose` only loses its log file and says so.
+ */
+function buildContext(opts: GlobalOptions, component: string, needsDataDir = true): Context {
+  if (opts.config === "") throw new UsageError("--config: expected the path of a JSON config file, found an empty text", "CONFIG_UNREADABLE");
+  const envConfig = process.env.TARKOV_AGENT_CONFIG;
+  const configPath = opts.config ?? (envConfig === "" ? undefined : envConfig); // an empty variable means unset
   const loaded = loadConfig(configPath);
-  if (!loaded.ok) throw new UsageError(loaded.message);
+  if (!loaded.ok) throw new UsageError(loaded.message, loaded.code);
+  if (opts.dataDir === "") throw new UsageError("--data-dir: expected a folder, found an empty text");
   // Absolute from here on: the tray moves the process into the install folder (platform-notes §1 gotcha 9), after
   // which a relative --data-dir would point elsewhere (its log stream then fails to open and takes the agent down).
   const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const problem = dataDirProblem(dataDir);
+  if (problem !== null && needsDataDir) throw problem;
   let logger: Logger;
   try {
+    if (problem !== null) throw problem;
     logger = createLogger({ dataDir, console: opts.verbose === true, level: opts.verbose ? "debug" : "info", component });
   } catch (e) {
     // An unwritable data dir must not stop a diagnosis: log nowhere and say so.
-    process.stderr.write(`warning: cannot write logs to ${dataDir}: ${(e as Error).message}\n`);
+    process.stderr.write(`warning: not writing a log file: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
-  return { config: withAbsolutePaths(loaded.value), dataDir, logger, version: VERSION };
+  const config = withAbsolutePaths(loaded.value);
+  // Every path is absolute now. Work from the install folder (Program Files when installed, writable by admins
+  // only), so nothing a program looks up in the current folder first (systray2's traybin, a bare command name)
+  // can be planted in the folder the agent happened to be started from.
+  try {
+    process.chdir(installRoot());
+  } catch (e) {
+    logger.warn("cannot enter the install folder", { installDir: installRoot(), error: (e as Error).message });
+  }
+  return { config, dataDir, logger, version: VERSION };
 }
 
 /** File paths in the config, resolved against the folder the command was started from (see buildContext). */
@@ -91,7 +133,7 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
   const round = await runRound(ctx.config);
   const diagnosis = classify(round);
   ctx.logger.info("diagnosis", { verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence, durationMs: round.durationMs, round });
-  process.stdout.write(opts.json ? JSON.stringify(toDiagnoseJson(round, diagnosis, ctx.version), null, 2) + "\n" : renderDiagnoseText(round, diagnosis));
+  process.stdout.write(opts.json ? jsonOut(toDiagnoseJson(round, diagnosis, ctx.version)) : renderDiagnoseText(round, diagnosis));
   return diagnosis.verdict === "ok" ? EXIT.ok : EXIT.problem;
 }
 
@@ -99,12 +141,45 @@ async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<
 const APP_ID = "TarkovConnectionAgent";
 const APP_NAME = "Tarkov Connection Agent";
 
+/** The journal, with the catalogue's rule for what may still need an undo (compaction keeps those). */
+function openJournal(ctx: Context): Journal {
+  return Journal.inDataDir(ctx.dataDir, {
+    log: ctx.logger.child({ component: "journal" }),
+    stillNeeded: (e) => isUndoable(FIXES.find((f) => f.id === e.fixId), e),
+  });
+}
+
+/**
+ * Windows: fixes the player approved (policy "auto", and their undo scripts) run through the elevated scheduled task
+ * the installer registered, without a UAC prompt; everything else keeps asking (src/ports/elevated-task.ts).
+ */
+function approvedFixesElevator(ctx: Context, uac: Elevator): Elevator {
+  const approved = (script: string) => FIXES.some((f) => (f.script === script || f.undoScript === script) && effectivePolicy(f, ctx.config.fixes.policy[f.id]).effective === "auto");
+  return new ScheduledTaskElevator({
+    fallback: uac,
+    installDir: installRoot(),
+    // Where the task reads requests: the default data folder, whatever --data-dir says.
+    requestDir: join(defaultDataDir(), "elevated"),
+    taskName: taskNameFor(process.env.USERNAME ?? userInfo().username),
+    approved,
+    userKey: currentUserSid,
+    schtasks: runSchtasks,
+    log: ctx.logger.child({ component: "elevated-task" }),
+  });
+}
+
 /** The PowerShell runner and fix engine, shared by `run` and `fix`. */
 function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean) {
-  const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
+  const runner = new PowerShellRunner({
+    installDir: installRoot(),
+    dataDir: ctx.dataDir,
+    log: ctx.logger.child({ component: "powershell" }),
+    ...(process.platform === "win32" ? { wrapElevator: (uac: Elevator) => approvedFixesElevator(ctx, uac) } : {}),
+  });
+  const journal = openJournal(ctx);
   const engine = new FixEngine({
     runner,
-    journal: Journal.inDataDir(ctx.dataDir),
+    journal,
     config: ctx.config.fixes,
     diagnose: () => probe(),
     benchmarkDns: (resolvers) => benchmarkResolvers(ctx.config, resolvers),
@@ -112,12 +187,14 @@ function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<Retur
     eftInstallDir: ctx.config.game.installDir === "auto" ? null : ctx.config.game.installDir,
     log: ctx.logger.child({ component: "fixes" }),
   });
-  return { runner, engine };
+  return { runner, engine, journal };
 }
 
 /** Opens a folder in the OS file manager; a failure is logged, never thrown. */
 function openFolder(path: string, logger: Logger): void {
-  const [cmd, args] = process.platform === "win32" ? ["explorer.exe", [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
+  // Full path: a bare explorer.exe would be looked up in the current folder first.
+  const explorer = win32.join(process.env.SystemRoot ?? process.env.windir ?? "C:\\Windows", "explorer.exe");
+  const [cmd, args] = process.platform === "win32" ? [explorer, [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
   try {
     const child = spawn(cmd, args, { detached: true, stdio: "ignore", windowsHide: false });
     child.on("error", (e) => logger.warn("could not open folder", { path, error: e.message }));
@@ -135,12 +212,22 @@ interface RunOptions {
 /** `tarkov-agent run`: the always-on agent. Resolves (exit 0) when it is told to stop. */
 async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const { config, dataDir, logger } = ctx;
+  // Asked once, at start (PowerShell's cold start takes a second or two: overlap it with the rest of startup).
+  const powershellCheck = checkPowerShell();
   const lock = acquireInstanceLock(dataDir);
   if (!lock.ok && lock.code === "ALREADY_RUNNING") {
     process.stderr.write(`${lock.message}\n`);
     return EXIT.ok;
   }
-  if (!lock.ok) logger.warn("instance lock unavailable; continuing without it", { message: lock.message });
+  // A read-only or forbidden data folder would lose every incident and fix record: say so and stop. A full disk
+  // may clear up, and watching the connection is still worth it: go on and say so.
+  if (!lock.ok && lock.errno !== undefined && ["EROFS", "EACCES", "EPERM", "ENOTDIR", "EISDIR"].includes(lock.errno)) {
+    throw stateFileError(Object.assign(new Error(lock.message), { code: lock.errno }), lock.path, "the agent's lock file", "write", dataDir);
+  }
+  if (!lock.ok) {
+    logger.warn("instance lock unavailable; continuing without it", { reason: lock.message });
+    process.stderr.write(`warning: ${lock.message}; watching anyway\n`);
+  }
   const eventsJson = opts.events === "json";
   // In --events json mode stdout carries only events; everything for people goes to stderr.
   const say = (line: string) => (eventsJson ? process.stderr : process.stdout).write(line + "\n");
@@ -157,10 +244,28 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     const st = game?.tailer?.raidState;
     return st ? { phase: st.phase, sinceMs: st.since } : null;
   };
-  const { runner, engine } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  const { runner, engine: fixEngine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  // Without a working PowerShell every fix would fail one by one with a code: say it once, plainly.
+  const powershell = await powershellCheck;
+  const engine = powershell.ok ? fixEngine : null;
+  if (!powershell.ok) {
+    logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
+    say(fixesUnavailableMessage(powershell));
+  }
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // Ctrl+C, SIGTERM, and on Windows the console closing (SIGHUP) or Ctrl+Break (SIGBREAK); a second one ends at once.
+  const offSignals = onStopSignals((signal) => {
+    logger.info("stop requested", { signal });
+    stop();
+  });
+  // `tarkov-agent stop` (the installer and uninstaller) asks through the data folder.
+  const offStopRequest = watchStopRequest(dataDir, () => {
+    logger.info("stop requested", { by: "tarkov-agent stop" });
+    stop();
+  });
+  const desktop = createDesktop({ installDir: installRoot(), dataDir, appId: APP_ID, appName: APP_NAME, notifications: config.notifications.enabled, headless: opts.headless === true, logger, say });
   let agent: Agent | null = null;
   const history = createEvidenceHistory({ dataDir, logger: logger.child({ component: "history" }) });
   let lastRound: RoundResult | null = null;
@@ -188,7 +293,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   agent = new Agent({
     dataDir,
     monitor,
-    notifier: config.notifications.enabled ? createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) }) : null,
+    notifier: desktop.notifier,
     engine,
     raidBusy,
     raidPhase,
@@ -209,14 +314,13 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
         raidServers: game,
       }),
     revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { path: p, error: e.message })),
+    journalDamage: () => journal.damage(),
   });
 
-  let tray: TrayHandle | null = null;
-  if (!opts.headless) {
-    tray = await startTray({ installDir: installRoot(), readyTimeoutMs: 8_000, actions: agent.trayActions(), logger: logger.child({ component: "tray" }), initialView: agent.view() });
-    if (tray === null) say("No desktop tray is available here: running headless (events are printed below).");
-    else agent.onView((v) => tray?.update(v));
-  }
+  if (!powershell.ok) desktop.setFixesNote(process.platform === "win32" ? "Fixes need Windows PowerShell" : "Fixes need PowerShell (pwsh)");
+  const trayShown = await desktop.start(agent.trayActions(), agent.view());
+  if (trayShown) agent.onView((v) => desktop.show(v));
+  else if (!opts.headless) say("No desktop tray is available here: running headless (events are printed below).");
 
   game = await startGameWatch(config.game, {
     log: logger.child({ component: "game" }),
@@ -224,38 +328,49 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     onRaidPhase: (change) => agent?.onGamePhase(change),
     onNewHost: (h) => logger.info("game uses a new BSG host; probing it too", { host: h.host }),
   });
-  void engine.resolvePending().then(
+  void engine?.resolvePending().then(
     (outcomes) => outcomes.forEach((o) => logger.warn("resolved a fix interrupted by a crash", { ...o })),
     (e: unknown) => logger.error("could not resolve pending fixes", { error: String(e) }),
   );
   monitor.start();
   void agent.start();
   const raidTimer = setInterval(() => agent?.checkRaidEnded(), 5_000);
-  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
+  const keepLogsBounded = () => pruneLogs(logsDir(dataDir)).forEach((f) => logger.info("old log file deleted (size bound)", { file: f }));
+  keepLogsBounded();
+  const housekeepingTimer = setInterval(keepLogsBounded, HOUSEKEEPING_EVERY_MS);
+  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${trayShown ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
 
-  const onSignal = () => stop();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   await stopped;
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
+  // Quit ends the process within 2 s, whatever a child does: toasts are killed, the tray and PowerShell get a
+  // bounded goodbye, and main() exits even if a handle lingers. The signal handlers stay until the end: a second
+  // Ctrl+C during shutdown still means "now".
+  offStopRequest();
   clearInterval(raidTimer);
+  clearInterval(housekeepingTimer);
   monitor.stop();
   history.close();
   game.stop();
-  await tray?.close();
-  await runner.dispose();
+  const closed = await settlesWithin(Promise.all([desktop.close(), runner.dispose()]), 1_400);
+  if (!closed) logger.warn("tray or PowerShell did not close in time; exiting anyway");
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
+  offSignals();
   return EXIT.ok;
 }
 
+/** `--limit`: plain decimal digits only (no `0x10`, `1e3`, ` 5`), 1 to 10,000. */
+export function parseLimit(text: string | undefined, fallback = 20): number {
+  if (text === undefined) return fallback;
+  const n = /^[0-9]{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit: expected a whole number from 1 to 10000 (digits only), found ${JSON.stringify(text)}`);
+  return n;
+}
+
 async function historyCommand(ctx: Context, opts: { json?: boolean; limit?: string }): Promise<number> {
-  const limit = opts.limit === undefined ? 20 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a whole number of at least 1, found ${JSON.stringify(opts.limit)}`);
+  const limit = parseLimit(opts.limit);
   const incidents = listIncidents({ dataDir: ctx.dataDir, limit, logger: ctx.logger });
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ incidents }, null, 2) + "\n");
+    process.stdout.write(jsonOut({ incidents }));
     return EXIT.ok;
   }
   if (incidents.length === 0) {
@@ -286,11 +401,12 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     function (this: Command, opts: Record<string, unknown>) {
       run(
         (async () => {
-          const ctx = buildContext(program.opts<GlobalOptions>(), component);
+          const ctx = buildContext(program.opts<GlobalOptions>(), component, component !== "diagnose");
           try {
             return await fn(ctx, opts);
           } finally {
             await closeLogger(ctx.logger);
+            muteAfterClose(ctx.logger);
           }
         })(),
       );
@@ -313,7 +429,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .command("history")
     .description("list past connection incidents (newest first)")
     .option("--json", "print JSON")
-    .option("--limit <n>", "how many (default 20)")
+    .option("--limit <n>", "how many, 1–10000 (default 20)")
     .action(withContext("history", (ctx, opts) => historyCommand(ctx, opts as { json?: boolean; limit?: string })));
 
   const gameLogsDir = async (ctx: Context) => (await findGame(ctx.config.game, defaultInstallDeps(ctx.logger.child({ component: "game" })))).logsDir;
@@ -348,24 +464,30 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       const diagnose = async () => classify(await runRound(ctx.config));
       // The game log tells whether a raid is running (restart-launcher refuses then); it replays the log tail on attach.
       const game = await startGameWatch(ctx.config.game, { log: ctx.logger.child({ component: "game" }) });
-      const { runner, engine } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
+      const { runner, engine, journal } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
+      const powershell: PowerShellCheck = await checkPowerShell();
+      if (!powershell.ok) ctx.logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
       return {
         engine,
+        journalDamage: () => journal.damage(),
         diagnose,
+        ...(powershell.ok ? {} : { unavailable: fixesUnavailableMessage(powershell) }),
         close: async () => {
           game.stop();
           await runner.dispose();
           await closeLogger(ctx.logger);
+          muteAfterClose(ctx.logger);
         },
       };
     },
   });
 
+  registerSystemCommands(program, {
+    withContext: (component, fn) => withContext(component, (ctx, opts) => fn({ dataDir: ctx.dataDir, installDir: installRoot(), appId: APP_ID, appName: APP_NAME }, opts)),
+  });
+
   return program;
 }
-
-/** Global options that take a value: their value is not a command word. */
-const VALUE_OPTIONS = new Set(["-c", "--config", "--data-dir"]);
 
 /**
  * `tarkov-agent` alone (or with only global options) runs the agent, as `npm start` does. Commander's own default
@@ -384,6 +506,7 @@ export function withDefaultCommand(argv: string[]): string[] {
 
 async function main(argv: string[]): Promise<void> {
   let pending: Promise<number> | null = null;
+  const json = wantsJson(argv.slice(2));
   const program = buildProgram((p) => {
     pending = p;
   });
@@ -391,16 +514,17 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(withDefaultCommand(argv));
     const code = pending === null ? EXIT.ok : await (pending as Promise<number>);
     process.exitCode = code;
+    // The command is over and its log is closed. A child or socket that still holds the event loop (a toast or
+    // PowerShell that ignored its kill) must not keep the process alive: unref'd, this fires only in that case.
+    setTimeout(() => process.exit(code), 300).unref();
   } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    } else if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = EXIT.usage;
-    } else {
-      process.stderr.write(`tarkov-agent: unexpected error (a bug, please report it): ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = EXIT.problem;
+    const f = describeFailure(e);
+    // Commander has already printed its own usage error; everything else is said here, once.
+    if (json && f.exit !== EXIT.ok) process.stdout.write(jsonError(f));
+    if (!(e instanceof CommanderError)) {
+      process.stderr.write(f.bug ? `tarkov-agent: ${f.message}\n${(e as Error).stack ?? ""}\n` : `error: ${f.message}\n`);
     }
+    process.exitCode = f.exit;
   }
 }
 

@@ -1,13 +1,24 @@
 /**
- * Loads and validates the config file. Bad config is a usage error (exit 2) whose message names the key, what was
- * expected and what was found; nothing is ever written back.
+ * Loads and validates the config file. Bad config is a usage error (exit 2) whose message names the key, where it
+ * is in the file (line and column), what was expected and what was found, and for a typo the nearest known key;
+ * nothing is ever written back.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { X509Certificate } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { distance } from "fastest-levenshtein";
+import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from "jsonc-parser";
 import { z } from "zod";
 import { failure, success, type Outcome } from "../core/outcome.js";
-import { configSchema, targetSchema, type ResolvedConfig, type TargetConfig } from "./schema.js";
+import { configSchema, targetSchema, type ResolvedConfig, type TargetConfig, type UnknownKeyParams } from "./schema.js";
+
+/** A config is a few KB; anything near this is not one. */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
+/** No config key nests deeper than 4; past this a value is rejected before anything recursive touches it. */
+export const CONFIG_MAX_DEPTH = 32;
+/** A CA bundle larger than this is not what `tls.extraCaFile` is for. */
+const CA_FILE_MAX_BYTES = 1024 * 1024;
 
 /** Repository / install root: `dist/config/load.js` → two levels up. */
 export const installRoot = (): string => join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -26,9 +37,111 @@ export function loadCatalog(path = join(installRoot(), "catalog", "hosts.json"))
 
 const describe = (value: unknown): string => {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = "(a value too deeply nested to show)";
+  }
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
+
+/** The nearest of `known` to `word`, when it is close enough to be a typo of it. */
+export function nearest(word: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = distance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
+}
+
+type AnySchema = z.core.$ZodType;
+const defOf = (s: AnySchema) => s._zod.def as unknown as { type: string; innerType?: AnySchema; in?: AnySchema; options?: AnySchema[]; element?: AnySchema; shape?: Record<string, AnySchema>; valueType?: AnySchema };
+
+/** The keys a strict object at `path` of the schema accepts (for "did you mean"); [] when not an object there. */
+export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+  const unwrap = (s: AnySchema): AnySchema[] => {
+    const d = defOf(s);
+    if (d.innerType && ["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional"].includes(d.type)) return unwrap(d.innerType);
+    if (d.type === "pipe" && d.in) return unwrap(d.in);
+    if (d.type === "union" && d.options) return d.options.flatMap(unwrap);
+    return [s];
+  };
+  let level = unwrap(schema);
+  for (const key of path) {
+    level = level.flatMap((s) => {
+      const d = defOf(s);
+      if (d.type === "object" && d.shape && typeof key === "string" && key in d.shape) return unwrap(d.shape[key]!);
+      if (d.type === "array" && d.element && typeof key === "number") return unwrap(d.element);
+      if (d.type === "record" && d.valueType) return unwrap(d.valueType);
+      return [];
+    });
+  }
+  return level.flatMap((s) => (defOf(s).type === "object" ? Object.keys(defOf(s).shape ?? {}) : []));
+}
+
+/** Where a key path sits in the file, as "line L, column C" (1-based), or null. */
+type Locate = (path: readonly PropertyKey[], key?: string) => string | null;
+
+function locator(text: string): Locate {
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(text, [], { disallowComments: true });
+  } catch {
+    root = undefined; // the depth guard runs first, so this is only a safety net
+  }
+  const lineCol = (offset: number): string => {
+    let line = 1;
+    let last = -1;
+    for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) [line, last] = [line + 1, i];
+    return `line ${line}, column ${offset - last}`;
+  };
+  return (path, key) => {
+    if (root === undefined) return null;
+    const node = findNodeAtLocation(root, path.map((p) => (typeof p === "number" ? p : String(p))));
+    if (node === undefined) return null;
+    if (key !== undefined && node.type === "object") {
+      const prop = node.children?.find((c) => c.children?.[0]?.value === key);
+      if (prop?.children?.[0]) return lineCol(prop.children[0].offset);
+    }
+    // For a value, point at its key when it has one: that is where a person looks.
+    const keyNode = node.parent?.type === "property" ? node.parent.children?.[0] : undefined;
+    return lineCol((keyNode ?? node).offset);
+  };
+}
+
+/**
+ * The path of a `__proto__` key anywhere (JSON.parse makes it an own key, but copying the value into a new object
+ * silently drops it, so a schema check on the copy would never see it); null when none.
+ */
+export function protoKey(value: unknown): PropertyKey[] | null {
+  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else {
+      if (Object.prototype.hasOwnProperty.call(v, "__proto__")) return path;
+      for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+    }
+  }
+  return null;
+}
+
+/** The path of the first value nested deeper than `max`, found without recursion; null when none. */
+export function tooDeep(value: unknown, max: number): PropertyKey[] | null {
+  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= max) return path;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+  }
+  return null;
+}
 
 const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
@@ -52,19 +165,50 @@ function expectation(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_format":
-      return issue.format === "url" ? "an http(s) URL" : `text in ${issue.format} format`;
+      return issue.format === "url" ? "an http(s) URL" : issue.format === "regex" ? issue.message : `text in ${issue.format} format`;
     default:
       return issue.message.replace(/^Invalid input: expected /, "");
   }
 }
 
-/** One line per problem: `key probe.timeoutMs: expected …, found "fast"`. */
-export function formatConfigIssues(error: z.ZodError, input: unknown): string[] {
-  return error.issues.map((issue) => {
+/**
+ * A union (`"auto"` or an object) reports one summary issue. When exactly one of its options matched the value's
+ * type, that option's own issues are the useful ones ("gateway.ports: at most 8"), so use those instead.
+ */
+function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union") return [issue];
+    const typeMismatch = (i: z.core.$ZodIssue) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value");
+    const matched = issue.errors.filter((option) => option.length > 0 && !option.some(typeMismatch));
+    if (matched.length !== 1) return [issue];
+    return expandUnions(matched[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
+  });
+}
+
+/** One line per problem: `line 3, column 5: key probe.timeoutMs: expected …, found "fast"`. */
+export function formatConfigIssues(error: z.ZodError, input: unknown, locate: Locate = () => null): string[] {
+  const at = (path: readonly PropertyKey[], key?: string) => {
+    const where = locate(path, key);
+    return where === null ? "" : `${where}: `;
+  };
+  return expandUnions(error.issues).slice(0, 20).flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return `key ${keyPath(issue.path)}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (expected one of the documented keys, see README "Config")`;
+      const known = knownKeysAt(configSchema, issue.path);
+      return issue.keys.map((k) => {
+        const guess = nearest(k, known);
+        const hint = guess !== null ? `did you mean "${guess}"?` : known.length > 0 ? `expected one of ${known.map((x) => `"${x}"`).join(", ")}` : 'see README "Config"';
+        return `${at(issue.path, k)}key ${keyPath(issue.path)}: unknown key "${k}" (${hint})`;
+      });
     }
-    return `key ${keyPath(issue.path)}: expected ${expectation(issue)}, found ${describe(valueAt(input, issue.path))}`;
+    const params = (issue as { params?: Partial<UnknownKeyParams> }).params;
+    if (issue.code === "custom" && params?.unknownKey !== undefined && params.known !== undefined) {
+      const guess = nearest(params.unknownKey, params.known);
+      const parent = issue.path.slice(0, -1);
+      return `${at(parent, params.unknownKey)}key ${keyPath(issue.path)}: unknown fix id "${params.unknownKey}" (${guess !== null ? `did you mean "${guess}"?` : `expected one of ${params.known.map((x) => `"${x}"`).join(", ")}`})`;
+    }
+    const found = valueAt(input, issue.path);
+    const guess = issue.code === "invalid_value" && typeof found === "string" ? nearest(found, issue.values.filter((v): v is string => typeof v === "string")) : null;
+    return `${at(issue.path)}key ${keyPath(issue.path)}: expected ${expectation(issue)}, found ${describe(found)}${guess !== null ? ` (did you mean "${guess}"?)` : ""}`;
   });
 }
 
@@ -73,31 +217,112 @@ export type ConfigErrorCode = "CONFIG_UNREADABLE" | "CONFIG_NOT_JSON" | "CONFIG_
 /** Parses raw JSON text (or no file at all) into a resolved config. */
 export function parseConfig(text: string | null, source: string, catalog: () => TargetConfig[] = loadCatalog): Outcome<ResolvedConfig, ConfigErrorCode> {
   let input: unknown = {};
+  let locate: Locate = () => null;
   if (text !== null) {
+    const body = text.replace(/^\uFEFF/, ""); // Notepad saves UTF-8 with a BOM
     try {
-      input = JSON.parse(text.replace(/^\uFEFF/, "")); // Notepad saves UTF-8 with a BOM
+      input = JSON.parse(body);
     } catch (e) {
-      return failure("CONFIG_NOT_JSON", `${source} is not valid JSON: ${(e as Error).message}`);
+      return failure("CONFIG_NOT_JSON", `${source} is not valid JSON: ${syntaxProblem(body) ?? (e as Error).message}`);
+    }
+    const deep = tooDeep(input, CONFIG_MAX_DEPTH);
+    if (deep !== null) {
+      return failure("CONFIG_INVALID", `${source} has a problem:\n  key ${keyPath(deep.slice(0, 4))}${deep.length > 4 ? "…" : ""}: expected a value nested at most ${CONFIG_MAX_DEPTH} levels deep, found one nested deeper`);
+    }
+    locate = locator(body);
+    const proto = protoKey(input);
+    if (proto !== null) {
+      const where = locate(proto, "__proto__");
+      return failure("CONFIG_INVALID", `${source} has a problem:\n  ${where === null ? "" : `${where}: `}key ${keyPath(proto)}: unknown key "__proto__"`);
     }
   }
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    return failure("CONFIG_INVALID", `${source} has ${parsed.error.issues.length === 1 ? "a problem" : "problems"}:\n  ${formatConfigIssues(parsed.error, input).join("\n  ")}`);
+    const lines = formatConfigIssues(parsed.error, input, locate);
+    return failure("CONFIG_INVALID", `${source} has ${lines.length === 1 ? "a problem" : "problems"}:\n  ${lines.join("\n  ")}`);
   }
   const { targets, ...rest } = parsed.data;
   return success({ ...rest, targets: targets ?? catalog() });
 }
 
-/** Reads `--config FILE` or `TARKOV_AGENT_CONFIG`; no file means the built-in defaults. */
-export function loadConfig(path: string | undefined): Outcome<ResolvedConfig, ConfigErrorCode> {
-  if (path === undefined || path === "") return parseConfig(null, "defaults");
+/** Where the first syntax error is, in words: "line 2, column 9: a comma or } was expected". */
+function syntaxProblem(text: string): string | null {
+  const errors: ParseError[] = [];
+  try {
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    return null;
+  }
+  const first = errors[0];
+  if (first === undefined) return null;
+  const before = text.slice(0, first.offset);
+  const line = before.split("\n").length;
+  const column = first.offset - before.lastIndexOf("\n");
+  const words: Record<string, string> = {
+    CommaExpected: "a comma was expected",
+    ColonExpected: "a colon was expected",
+    PropertyNameExpected: 'a key in "double quotes" was expected',
+    ValueExpected: "a value was expected",
+    CloseBraceExpected: "a closing } was expected",
+    CloseBracketExpected: "a closing ] was expected",
+    EndOfFileExpected: "the file should end here",
+    InvalidCommentToken: "comments are not allowed in JSON",
+    InvalidSymbol: "this character is not allowed here",
+    UnexpectedEndOfString: "a text is missing its closing quote",
+    UnexpectedEndOfComment: "a comment is not closed",
+    InvalidEscapeCharacter: "an invalid \\ escape",
+  };
+  const code = printParseErrorCode(first.error);
+  return `line ${line}, column ${column}: ${words[code] ?? code}`;
+}
+
+/** Checks `tls.extraCaFile`: it must exist and hold at least one PEM certificate that parses. */
+export function checkCaFile(path: string): string | null {
   let text: string;
   try {
+    const st = statSync(path);
+    if (!st.isFile()) return `key tls.extraCaFile: expected a PEM certificate file, found a folder (${path})`;
+    if (st.size > CA_FILE_MAX_BYTES) return `key tls.extraCaFile: expected a PEM certificate file of at most 1 MB, found ${Math.round(st.size / 1024)} KB (${path})`;
     text = readFileSync(path, "utf8");
   } catch (e) {
-    return failure("CONFIG_UNREADABLE", `cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    return `key tls.extraCaFile: expected a PEM certificate file, but ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (e as Error).message})`}`;
   }
-  return parseConfig(text, `config file ${path}`);
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return `key tls.extraCaFile: expected PEM certificates ("-----BEGIN CERTIFICATE-----"), found none in ${path}`;
+  for (const [i, pem] of blocks.entries()) {
+    try {
+      new X509Certificate(pem);
+    } catch (e) {
+      return `key tls.extraCaFile: certificate ${i + 1} in ${path} does not parse (${(e as Error).message})`;
+    }
+  }
+  return null;
+}
+
+/** Reads `--config FILE` or `TARKOV_AGENT_CONFIG`; no file means the built-in defaults. An empty path is an error. */
+export function loadConfig(path: string | undefined): Outcome<ResolvedConfig, ConfigErrorCode> {
+  if (path === undefined) return parseConfig(null, "defaults");
+  if (path === "") return failure("CONFIG_UNREADABLE", "config file: expected a file path, found an empty text");
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return failure("CONFIG_UNREADABLE", `config file ${path} is a folder; expected a JSON file`);
+    if (st.size > CONFIG_MAX_BYTES) return failure("CONFIG_UNREADABLE", `config file ${path} is ${Math.round(st.size / 1024)} KB; a config is a few KB (at most 1 MB)`);
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be read (no permission)" : `cannot be read (${code ?? (e as Error).message})`;
+    return failure("CONFIG_UNREADABLE", `config file ${path} ${why}`);
+  }
+  const source = `config file ${path}`;
+  const parsed = parseConfig(text, source);
+  if (!parsed.ok || parsed.value.tls.extraCaFile === null) return parsed;
+  // Relative paths are relative to the folder the command was started from (as main.ts resolves them).
+  const caProblem = checkCaFile(resolve(parsed.value.tls.extraCaFile));
+  if (caProblem === null) return parsed;
+  const where = locator(text.replace(/^\uFEFF/, ""))(["tls", "extraCaFile"]);
+  return failure("CONFIG_INVALID", `${source} has a problem:\n  ${where === null ? "" : `${where}: `}${caProblem}`);
 }
 
 /** Per-user state folder: %LOCALAPPDATA%\tarkov-connection-agent on Windows, the XDG state dir elsewhere. */

@@ -1,8 +1,19 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, statSync, writeSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createIncidentStore, listIncidents, newIncidentId, EVIDENCE_CAP, INCIDENTS_FILE, OPEN_INCIDENT_FILE } from "../../src/agent/incidents.js";
+import { StateFileError } from "../../src/agent/file-errors.js";
+import {
+  createIncidentStore,
+  listIncidents,
+  newIncidentId,
+  EVIDENCE_CAP,
+  INCIDENTS_FILE,
+  INCIDENTS_OLD_FILE,
+  INCIDENTS_ROTATE_BYTES,
+  OPEN_INCIDENT_FILE,
+  type Incident,
+} from "../../src/agent/incidents.js";
 import type { Evidence } from "../../src/core/types.js";
 
 let dir: string;
@@ -64,11 +75,12 @@ describe("incident store", () => {
     s.open({ id: "b", start: T0 + 10_000, verdict: "no-internet", evidence: [] });
     s.close("b", T0 + 20_000, "recovered");
     appendFileSync(join(dir, INCIDENTS_FILE), '{"id":"torn","start":"2025'); // crash mid-append
-    const warnings: string[] = [];
-    const list = createIncidentStore({ dataDir: dir, logger: { warn: (m) => warnings.push(m) } }).list();
+    const warnings: { m: string; f?: Record<string, unknown> }[] = [];
+    const list = createIncidentStore({ dataDir: dir, logger: { warn: (m, f) => warnings.push({ m, f }) } }).list();
     expect(list.map((i) => i.id)).toEqual(["b", "a"]);
-    // garbage, the record missing fields, the torn line; a record appended after the torn tail survives
-    expect(warnings).toEqual(["incident history line skipped", "incident history line skipped", "incident history line skipped"]);
+    // garbage, the record missing fields, the torn line (one warning, not one per line: a huge bad file must not
+    // flood the log); a record appended after the torn tail survives
+    expect(warnings).toEqual([{ m: "incident history lines skipped", f: { count: 3, reason: expect.any(String) } }]);
     s.open({ id: "after-torn", start: T0 + 30_000, verdict: "no-internet", evidence: [] });
     s.close("after-torn", T0 + 40_000, "recovered");
     expect(listIncidents({ dataDir: dir }).map((i) => i.id)).toEqual(["after-torn", "b", "a"]);
@@ -98,5 +110,86 @@ describe("incident store", () => {
     const a = newIncidentId(T0);
     expect(a).toMatch(/^inc-20250301T200000Z-[0-9a-f]{6}$/);
     expect(newIncidentId(T0)).not.toBe(a);
+  });
+});
+
+const incident = (id: string, startMs: number): Incident => ({
+  id,
+  start: new Date(startMs).toISOString(),
+  end: new Date(startMs + 60_000).toISOString(),
+  durationMs: 60_000,
+  verdicts: ["bsg-unreachable"],
+  endReason: "recovered",
+  evidence: [{ kind: "target", text: "TCP to prod.escapefromtarkov.com refused", targetId: "bsg-prod", code: "TCP_REFUSED" }],
+  gapMs: 0,
+  lastSeen: new Date(startMs + 60_000).toISOString(),
+});
+
+describe("large and hostile histories (issue 8 §3)", () => {
+  it("a 200 MB incidents.jsonl: history reads from the end and returns exactly the newest records, newest first", () => {
+    // Before: the whole file was read and parsed (44 s for `history`); the timing lives in `npm run bench`.
+    const path = join(dir, INCIDENTS_FILE);
+    const old = Buffer.from(JSON.stringify(incident("inc-old", T0 - 86_400_000)) + "\n");
+    const block = Buffer.concat(Array.from({ length: Math.ceil((1024 * 1024) / old.length) }, () => old));
+    const fd = openSync(path, "w");
+    for (let written = 0; written < 200 * 1024 * 1024; written += block.length) writeSync(fd, block);
+    closeSync(fd);
+    for (let i = 0; i < 30; i++) appendFileSync(path, JSON.stringify(incident(`inc-new-${i}`, T0 + i * 3_600_000)) + "\n");
+    expect(statSync(path).size).toBeGreaterThan(200 * 1024 * 1024);
+    const list = listIncidents({ dataDir: dir, limit: 20 });
+    expect(list.map((i) => i.id)).toEqual(Array.from({ length: 20 }, (_, i) => `inc-new-${29 - i}`));
+    // Asking for more than the new ones reaches into the old block, still without reading the whole file.
+    expect(listIncidents({ dataDir: dir, limit: 40 }).slice(30).every((i) => i.id === "inc-old")).toBe(true);
+  }, 60_000);
+
+  it("rotates before incidents.jsonl passes its bound and reads across both generations", () => {
+    const s = createIncidentStore({ dataDir: dir });
+    const filler = JSON.stringify(incident("inc-filler", T0 - 1));
+    writeFileSync(join(dir, INCIDENTS_FILE), `${filler}\n`.repeat(Math.floor(INCIDENTS_ROTATE_BYTES / (filler.length + 1))));
+    s.open({ id: "inc-after", start: T0, verdict: "dns-failure", evidence: [] });
+    s.close("inc-after", T0 + 1_000, "recovered");
+    expect(existsSync(join(dir, INCIDENTS_OLD_FILE))).toBe(true);
+    expect(statSync(join(dir, INCIDENTS_FILE)).size).toBeLessThan(10_000);
+    const list = listIncidents({ dataDir: dir, limit: 3 });
+    expect(list.map((i) => i.id)).toEqual(["inc-after", "inc-filler", "inc-filler"]);
+  });
+
+  it("a giant line without a newline is skipped without being held in memory", () => {
+    const path = join(dir, INCIDENTS_FILE);
+    writeFileSync(path, JSON.stringify(incident("inc-before", T0)) + "\n" + "x".repeat(5 * 1024 * 1024) + "\n" + JSON.stringify(incident("inc-after", T0 + 1)) + "\n");
+    const warnings: Record<string, unknown>[] = [];
+    const list = listIncidents({ dataDir: dir, logger: { warn: (_m, f) => warnings.push(f ?? {}) } });
+    expect(list.map((i) => i.id)).toEqual(["inc-after", "inc-before"]);
+    expect(warnings[0]).toMatchObject({ count: 1 });
+  });
+
+  it("a huge incident-open.json is treated as corrupt, not read", () => {
+    writeFileSync(join(dir, OPEN_INCIDENT_FILE), " ".repeat(4 * 1024 * 1024));
+    expect(listIncidents({ dataDir: dir })).toEqual([]);
+    expect(createIncidentStore({ dataDir: dir }).recoverOpen()).toEqual([]);
+  });
+
+  it("an incidents.jsonl that is a folder is a StateFileError, not an empty history", () => {
+    mkdirSync(join(dir, INCIDENTS_FILE));
+    let err: unknown;
+    try {
+      listIncidents({ dataDir: dir });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StateFileError);
+    expect(err).toMatchObject({ code: "STATE_IS_FOLDER" });
+  });
+
+  it("recovery after a crash between append and cleanup finds the record at the end of a long history", () => {
+    const filler = JSON.stringify(incident("inc-filler", T0 - 10 * 86_400_000));
+    writeFileSync(join(dir, INCIDENTS_FILE), `${filler}\n`.repeat(20_000));
+    const s = createIncidentStore({ dataDir: dir });
+    s.open({ id: "inc-x", start: T0, verdict: "dns-failure", evidence: [] });
+    const openText = readFileSync(join(dir, OPEN_INCIDENT_FILE), "utf8");
+    s.close("inc-x", T0 + 1_000, "recovered");
+    writeFileSync(join(dir, OPEN_INCIDENT_FILE), openText); // as if the crash hit before the open file was removed
+    expect(createIncidentStore({ dataDir: dir }).recoverOpen()).toEqual([]);
+    expect(listIncidents({ dataDir: dir, limit: 2 }).map((i) => i.id)).toEqual(["inc-x", "inc-filler"]);
   });
 });

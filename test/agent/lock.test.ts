@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireInstanceLock, pidIsAlive } from "../../src/agent/lock.js";
 import { appendLineDurableSync, writeFileAtomic, writeFileAtomicSync } from "../../src/agent/atomic-write.js";
+import { faultSkipReason, tmpfs } from "../hostile/helpers/fs-faults.js";
 
 let dir: string;
 beforeEach(() => {
@@ -85,5 +86,40 @@ describe("durable append after a torn line", () => {
     writeFileSync(p, '{"a":1}\n{"a":');
     appendLineDurableSync(p, '{"a":3}');
     expect(readFileSync(p, "utf8")).toBe('{"a":1}\n{"a":\n{"a":3}\n');
+  });
+});
+
+describe.skipIf(faultSkipReason() !== null)("on a full disk (real tmpfs)", () => {
+  it("taking the lock fails as LOCK_FAILED and leaves no agent.lock.*.tmp behind", () => {
+    // Before: the temp file was created, its write failed with ENOSPC, and the file stayed (issue 8 §3).
+    const m = tmpfs(16, { fill: true });
+    try {
+      const r = acquireInstanceLock(m.dir, { pid: 77, isAlive: () => false });
+      expect(r).toMatchObject({ ok: false, code: "LOCK_FAILED", message: expect.stringMatching(/ENOSPC/) });
+      expect(readdirSync(m.dir).filter((f) => f.startsWith("agent.lock"))).toEqual([]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it("an atomic write that runs out of space keeps the old file and leaves no temp file", async () => {
+    const m = tmpfs(16);
+    try {
+      const p = join(m.dir, "state.json");
+      writeFileAtomicSync(p, "old");
+      expect(() => writeFileAtomicSync(p, "x".repeat(64 * 1024))).toThrow(/ENOSPC/);
+      await expect(writeFileAtomic(p, "y".repeat(64 * 1024))).rejects.toThrow(/ENOSPC/);
+      expect(readFileSync(p, "utf8")).toBe("old");
+      expect(readdirSync(m.dir)).toEqual(["state.json"]);
+    } finally {
+      m.dispose();
+    }
+  });
+});
+
+describe("a planted lock file", () => {
+  it("a huge agent.lock is not read (taken over as not ours)", () => {
+    writeFileSync(join(dir, "agent.lock"), Buffer.alloc(8 * 1024 * 1024, 0x20));
+    expect(acquireInstanceLock(dir, { pid: 5, isAlive: () => true }).ok).toBe(true);
   });
 });

@@ -344,14 +344,17 @@ describe("resolvePending (crash recovery, in process)", () => {
     expect(s2.runner.world.firewallGroup).toBe(false);
   });
 
-  it("a journal that cannot be parsed is set aside, never silently deleted", async () => {
+  it("a journal that cannot be parsed is set aside, never silently deleted, and the damage is reported", async () => {
     const s = setup();
-    const { writeFileSync, existsSync } = await import("node:fs");
+    const { writeFileSync, existsSync, readdirSync } = await import("node:fs");
+    const { dirname } = await import("node:path");
     writeFileSync(s.journal.path, "{ torn");
     expect(await s.engine.history()).toEqual([]);
-    expect(s.journal.corruptBackup).not.toBeNull();
-    expect(existsSync(s.journal.corruptBackup!)).toBe(true);
-    expect(readFileSync(s.journal.corruptBackup!, "utf8")).toBe("{ torn");
+    const copies = readdirSync(dirname(s.journal.path)).filter((n) => n.startsWith("journal.json.corrupt-"));
+    expect(copies).toHaveLength(1);
+    expect(readFileSync(`${dirname(s.journal.path)}/${copies[0]}`, "utf8")).toBe("{ torn");
+    expect(s.journal.damage()).toMatchObject({ setAside: 1, notSetAside: 0, latestReason: expect.stringContaining(copies[0]!) });
+    expect(existsSync(s.journal.damage()!.file)).toBe(true);
   });
 });
 
