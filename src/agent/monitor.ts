@@ -119,7 +119,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     detectDiscontinuity,
     requestRound,
     weakFailure(target, startedAt, code, message) {
-      log.info("liveness connect failed; confirming", { target: target.targetId, code, message });
+      log.info("liveness connect failed; confirming", { target: target.targetId, code, reason: message });
       feed({ healthy: false, verdict: "bsg-unreachable", at: startedAt, weak: true }, null);
       pendingWeak = target.targetId;
       if (!isConfirming(hys)) requestRound("liveness connect failed");
