@@ -47,6 +47,10 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("redaction workers", () => {
+  it("the worker module loads harmlessly outside a worker thread (the installer's check imports every module)", async () => {
+    await expect(import(pathToFileURL(WORKER).href)).resolves.toBeDefined();
+  });
+
   it("two workers give the same bytes and the same engine counts as in-process redaction", async () => {
     const inProcess = join(root, "in.zip");
     const workers = join(root, "workers.zip");
