@@ -27,7 +27,12 @@ beforeAll(() => {
   const lines = Object.values(GAME_FILES).flat();
   for (const [channel, own] of Object.entries(GAME_FILES)) {
     const body: string[] = [];
-    for (let i = 0; body.join("\n").length < CHUNK_BYTES * 6 + 123; i++) body.push(own[i % own.length]!, lines[i % lines.length]!.replace(/\d{3}\|/, `${String(i % 1000).padStart(3, "0")}|`));
+    // The length kept as it grows (joining the whole body each time made this set-up quadratic: 15 s, 30 s+ under load).
+    for (let i = 0, length = 0; length < CHUNK_BYTES * 6 + 123; i++) {
+      const pair = [own[i % own.length]!, lines[i % lines.length]!.replace(/\d{3}\|/, `${String(i % 1000).padStart(3, "0")}|`)];
+      body.push(...pair);
+      length += pair[0]!.length + pair[1]!.length + 2;
+    }
     writeFileSync(join(logs, SESSION, gameFile(channel)), body.join("\r\n") + "\r\n");
   }
   writeFileSync(join(dataDir, "logs", "agent-2025-12-08.log"), AGENT_LOG_LINES.join("\n")); // no final newline
