@@ -1,4 +1,4 @@
-// `npm run bench` — the benchmarks of issues 2, 3 and 4 against the BUILT agent (dist/) and the loopback world.
+// `npm run bench` — the benchmarks of issues 2, 3, 4, 8 and 9 against the BUILT agent (dist/) and the loopback world.
 //
 //   npm run bench            full run (~13 min: the idle footprint needs ≥ 10 min; detection trials run meanwhile)
 //   npm run bench -- --quick smoke version (~2 min): same code paths, few samples; its figures are not evidence
@@ -19,6 +19,7 @@ import { FootprintSampler } from "./lib/footprint.mjs";
 import { DEFAULT_PROBE, defaultTargets, loadWorld, ROOT } from "./lib/paths.mjs";
 import { benchHistory } from "./lib/history.mjs";
 import { benchPwsh, findPwsh, SKIP_MESSAGE } from "./lib/pwsh.mjs";
+import { benchSupport, supportRows } from "./lib/support.mjs";
 import { LoadMonitor, max, median, ms, pct, round1, round3, seededRng, sleep, summary, table, topProcesses, verdict } from "./lib/stats.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -314,6 +315,9 @@ await section("issue4", async () => {
 // ---- Issue 8: history on a 200 MB incidents.jsonl ---------------------------------------------------------------
 await section("issue8", async () => benchHistory({ runs: quick ? 3 : 10, tmp }));
 
+// ---- Issue 9: a bundle over 500 MB of game logs, the report over a week of history ------------------------------
+await section("issue9", async () => benchSupport({ runs: quick ? 1 : 3, tmp, log, loadBetween: (from, to) => (load.sample(), load.between(from, to)) }));
+
 load.stop();
 results.finishedAt = new Date().toISOString();
 results.loadOverall = load.between(Date.parse(results.startedAt), Date.now());
@@ -368,6 +372,7 @@ const rows = [
   ["8", `history on a ${r8.fileMb} MB incidents.jsonl, wall p50 / p95 (n=${r8.runs})`, `${ms(r8.textMs.p50)} / ${ms(r8.textMs.p95)}`, `≤ ${ms(r8.goalMs)}`, verdict(r8.goalMet), loadCell(r8)],
   ["8", "  same CLI on an empty folder (Node start-up floor) / added by the file", `${ms(r8.emptyFolderMs.p50)} / ${ms(r8.addedByFileMs)}`, "", "", ""],
   ["8", "  listIncidents in process, p50 / p95", `${ms(r8.inProcessMs.p50)} / ${ms(r8.inProcessMs.p95)}`, "", "", ""],
+  ...supportRows(results.issue9, loadCell),
 ];
 const out = [
   "",

@@ -1,104 +1,38 @@
-// Issue 9 bench parts, runnable alone:  npm run bench:support [-- bundle|report] [--runs N]
-//   bundle: a support bundle over 500 MB of synthetic game logs (+ agent data), streamed through redaction into a zip;
-//           wall time and the child's peak RSS (VmHWM). Goal ≤ 15 s and ≤ 150 MB. Runs twice: the default 50 MB cap
-//           (the bundle a player gets) and a 1 GB cap, so all 500 MB really go through redaction and the zip.
-//   report: the evidence report over a week of default-interval history (rounds every 15 s, a connect every 2 s),
-//           written through the real history writer. Goal ≤ 2 s.
-// Each measurement runs in a fresh child process (bench/lib/support-worker.mjs) against the BUILT agent (dist/).
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Issue 9 bench parts on their own (the same code `npm run bench` runs as its section issue9):
+//   npm run bench:support [-- bundle|report] [--runs N]
+// Prints the rows with the 1-min load average while each part ran and writes bench/results/support-latest.json.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "./lib/paths.mjs";
+import { LoadMonitor, round1, table } from "./lib/stats.mjs";
+import { benchSupport, SUPPORT_GOALS, supportRows, writeSupportResults } from "./lib/support.mjs";
 
-const ROOT = join(fileURLToPath(import.meta.url), "..", "..");
-const GOALS = { bundleS: 15, bundleRssMb: 150, reportS: 2 };
 const args = process.argv.slice(2);
 const parts = args.filter((a) => a === "bundle" || a === "report");
 const runsArg = args.indexOf("--runs");
-const RUNS = runsArg === -1 ? 3 : Number(args[runsArg + 1]);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const log = (l) => process.stderr.write(`[bench:support] ${l}\n`);
+const runs = runsArg === -1 ? 3 : Number(args[runsArg + 1]);
+const log = (l) => process.stderr.write(`[bench:support ${new Date().toISOString().slice(11, 19)}] ${l}\n`);
 
-function worker(...a) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bench", "lib", "support-worker.mjs"), ...a], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`support worker ${a[0]} exited ${code}`))));
-  });
-}
-
-/** 500 MB of game logs in realistic record shapes, spread over session folders, plus a little agent data. */
-function makeBundleWorld(dir) {
-  const logs = join(dir, "game");
-  const data = join(dir, "data");
-  mkdirSync(join(data, "logs"), { recursive: true });
-  const lines = [
-    "2025-03-01 21:03:59.771|0.16.1.3.35392|Info|backend|---> Request HTTPS, id [412]: URL: https://gw-pvp-01.escapefromtarkov.com/client/game/keepalive, crc: .",
-    "2025-03-01 21:04:00.101|0.16.1.3.35392|Info|backend|<--- Response HTTPS, id [412]: URL: https://gw-pvp-01.escapefromtarkov.com/client/game/keepalive, DownloadSeconds:0.05, ParseSeconds:0.001, SumSeconds:0.051, responseText:",
-    "2025-03-01 20:41:02.118|0.16.1.3.35392|Info|application|TRACE-NetworkGameCreate profileStatus: 'Profileid: 5f3c9a1b2d4e6f7a8b9c0d1e, Status: Busy, RaidMode: Online, Ip: 104.200.159.98, Port: 17001, Location: Interchange, Sid: US-DAL03G010_67bc1f3e, GameMode: deathmatch, shortId: RTCSZQ'",
-    "2025-03-01 20:41:10.500|0.16.1.3.35392|Info|network-connection|Statistics (address: 104.200.159.98:17001, rtt: 82.75, lose: 0, sent: 1200, received: 1199)",
-    "2025-03-01 21:04:12.000|0.16.1.3.35392|Info|backend|Loading C:\\Users\\KappaHolder\\AppData\\Local\\Temp\\Battlestate Games cache, PHPSESSID=9f8e7d6c5b4a39281706",
-  ];
-  const block = Buffer.from((lines.join("\n") + "\n").repeat(4000));
-  const perFile = 25 * 1024 * 1024;
-  let total = 0;
-  for (let s = 0; total < 500 * 1024 * 1024; s++) {
-    const folder = join(logs, `log_2025.03.${String(1 + (s % 28)).padStart(2, "0")}_20-10-${String(s).padStart(2, "0")}_0.16.1.3.35392`);
-    mkdirSync(folder, { recursive: true });
-    for (const ch of ["backend", "application", "network-connection", "traces"]) {
-      const f = join(folder, `2025.03.01_20-10-05_0.16.1.3.35392 ${ch}_000.log`);
-      const chunks = [];
-      for (let b = 0; b < perFile; b += block.length) chunks.push(block);
-      writeFileSync(f, Buffer.concat(chunks));
-      total += chunks.length * block.length;
-      if (total >= 500 * 1024 * 1024) break;
-    }
-  }
-  return { logs, data, totalMb: Math.round(total / 1024 / 1024) };
-}
-
-const results = {};
-const want = (p) => parts.length === 0 || parts.includes(p);
+const load = new LoadMonitor();
+load.start(5_000);
 const tmp = mkdtempSync(join(tmpdir(), "tarkov-bench-support-"));
+const at = new Date().toISOString();
+const loadAtStart = loadavg().map(round1);
+let results;
 try {
-  if (want("report")) {
-    log("report: writing a week of default-interval history …");
-    const dataDir = join(tmp, "week");
-    const gen = await worker("gen-week", dataDir);
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await worker("report", dataDir));
-    results.report = { historyMb: gen.mb, records: gen.records, runsMs: runs.map((r) => r.ms), medianMs: median(runs.map((r) => r.ms)), goalMs: GOALS.reportS * 1000 };
-    results.report.goalMet = results.report.medianMs <= results.report.goalMs;
-    log(`report: median ${results.report.medianMs} ms over ${RUNS} runs (${gen.mb} MB, ${gen.records} records)`);
-  }
-  if (want("bundle")) {
-    log("bundle: writing 500 MB of synthetic game logs …");
-    const w = makeBundleWorld(join(tmp, "bundle"));
-    for (const [name, capMb] of [["defaultCap", 50], ["wholeLogs", 1024]]) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await worker("bundle", w.data, w.logs, String(capMb), join(tmp, `b-${name}-${i}.zip`)));
-      const ms = runs.map((r) => r.ms);
-      const rss = runs.map((r) => r.peakRssMb);
-      results[`bundle_${name}`] = { inputMb: w.totalMb, capMb, runsMs: ms, medianMs: median(ms), peakRssMb: rss, medianPeakRssMb: median(rss), zipMb: runs.map((r) => r.zipMb), redacted: runs[0].redactions };
-      results[`bundle_${name}`].goalMet = median(ms) <= GOALS.bundleS * 1000 && Math.max(...rss) <= GOALS.bundleRssMb;
-      log(`bundle (${capMb} MB cap): median ${median(ms)} ms, peak RSS median ${median(rss)} MB (max ${Math.max(...rss)})`);
-    }
-  }
+  results = await benchSupport({ runs, parts, tmp, log, loadBetween: (from, to) => (load.sample(), load.between(from, to)) });
 } finally {
+  load.stop();
   rmSync(tmp, { recursive: true, force: true });
 }
-let head = null;
+let gitHead = null;
 try {
-  head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  gitHead = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
 } catch {
   // not a checkout
 }
-const out = { at: new Date().toISOString(), gitHead: head, node: process.version, goals: GOALS, runs: RUNS, ...results };
-mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-writeFileSync(join(ROOT, "bench", "results", "support-latest.json"), JSON.stringify(out, null, 2) + "\n");
-process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+writeSupportResults({ at, gitHead, node: process.version, goals: SUPPORT_GOALS, runs, loadAtStart, ...results });
+const loadCell = (s) => (s.load ? `${s.load.median1} (max ${s.load.max1})` : "");
+process.stdout.write(`\n${table(supportRows(results, loadCell), ["issue", "measure", "value", "goal", "", "load (1-min) during"])}\n`);

@@ -83,7 +83,7 @@ export function createStatusPoller(host: StatusHost): StatusPoller {
       if (!maintenance.active) {
         const message = maintenanceMessage(s);
         maintenance = { active: true, message };
-        log.warn("BSG maintenance announced", { message });
+        log.warn("BSG maintenance announced", { reason: message });
         host.emit({ event: "maintenance", verdict: "maintenance", at: iso(now()), incidentId: host.incidentId(), message });
       }
     } else if (maintenance.active) {

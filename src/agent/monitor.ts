@@ -30,33 +30,23 @@ import {
   confirmAttemptCap,
   confirmationTargets,
   failingBsgTargets,
-  GAME_EVIDENCE_CAP,
-  GAME_EVIDENCE_TTL_MS,
   isClockJump,
-  mergeRound,
   observationKind,
   RESUME_SETTLE_MS,
-  ROUND_WATCHDOG_GRACE_MS,
   STATUS_KICK_MIN_AGE_MS,
   VERDICT_THRESHOLD,
 } from "../core/monitor-policy.js";
-import type { Advice, Diagnosis, Evidence, RoundResult, VerdictId } from "../core/types.js";
+import type { Advice, Diagnosis, VerdictId } from "../core/types.js";
 import type { AgentEvent } from "./events.js";
 import { newIncidentId as defaultIncidentId } from "./incidents.js";
 import { createLivenessScheduler } from "./monitor-liveness.js";
+import { createRoundPipeline, type Completed } from "./monitor-rounds.js";
 import { createStatusPoller } from "./monitor-status.js";
 import { createTimers } from "./monitor-timers.js";
-import type { Monitor, MonitorDeps, MonitorMode, MonitorSnapshot, MonitorStatus, ProbeRoundOptions, RoundKind } from "./monitor-types.js";
+import type { Monitor, MonitorDeps, MonitorMode, MonitorSnapshot, MonitorStatus } from "./monitor-types.js";
 
 export { networkSignatureOf, osNetworkSignature, systemClock, type MonitorClock } from "./monitor-timers.js";
 export type { Monitor, MonitorDeps, MonitorHistory, MonitorLogger, MonitorMode, MonitorSnapshot, MonitorStatus, ProbeRoundOptions, RoundKind } from "./monitor-types.js";
-
-interface Completed {
-  seq: number;
-  startedAt: number;
-  round: RoundResult;
-  diagnosis: Diagnosis;
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -81,18 +71,12 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let hys = initialHysteresis;
   /** Bumped on stop/pause/discontinuity: results of rounds launched before are dropped. */
   let epoch = 0;
-  let seqNext = 0;
-  let seqFeed = 0;
-  const completed = new Map<number, Completed | null>();
-  let confirmInFlight = 0;
-  let fullInFlight = 0;
   let nextFullAt = 0;
   let lastRequestAt = -Infinity;
   let episode: { attempts: number; lastLaunchAt: number } | null = null;
   /** Target of a weak (liveness) observation that no round has backed yet. */
   let pendingWeak: string | null = null;
   let settleUntil = -Infinity;
-  let base: { round: RoundResult; startedAt: number } | null = null;
   let lastDiagnosis: Diagnosis | null = null;
   let lastObserved: VerdictId | null = null;
   let incident: { id: string; verdict: VerdictId; start: number } | null = null;
@@ -101,10 +85,6 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let lastSig: string | null = null;
   /** Last moment a timer or result showed the process awake and on time: the start of a sleep gap. */
   let lastAwakeAt = 0;
-  // game log
-  let gameEvidence: { e: Evidence; at: number }[] = [];
-  /** Reason of a `triggerImmediate` whose round has not been launched yet; the next round logs its result. */
-  let pendingTrigger: string | null = null;
   // snapshot
   let status: MonitorStatus = "unknown";
   let statusSince: number | null = null;
@@ -139,7 +119,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     detectDiscontinuity,
     requestRound,
     weakFailure(target, startedAt, code, message) {
-      log.info("liveness connect failed; confirming", { target: target.targetId, code, message });
+      log.info("liveness connect failed; confirming", { target: target.targetId, code, reason: message });
       feed({ healthy: false, verdict: "bsg-unreachable", at: startedAt, weak: true }, null);
       pendingWeak = target.targetId;
       if (!isConfirming(hys)) requestRound("liveness connect failed");
@@ -161,6 +141,27 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     emit: (e) => emit(e, null),
     publish,
   });
+
+  const rounds = createRoundPipeline({
+    config,
+    clock,
+    log,
+    probeRound: deps.probeRound,
+    classify: deps.classify,
+    guard,
+    told,
+    epoch: currentEpoch,
+    running,
+    liveness,
+    statusPoller,
+    detectDiscontinuity,
+    observe: observeRound,
+    settled() {
+      pump();
+      publish();
+    },
+  });
+  const launch = rounds.launch;
 
   /** Tells the evidence history; a failing history never disturbs monitoring. */
   function told(what: string, fn: (h: NonNullable<MonitorDeps["history"]>) => void): void {
@@ -203,10 +204,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   function bumpEpoch(): void {
     epoch++;
     pendingWeak = null;
-    completed.clear();
-    seqFeed = seqNext;
-    confirmInFlight = 0;
-    fullInFlight = 0;
+    rounds.reset();
     liveness.resetBusy();
     statusPoller.resetBusy();
     episode = null;
@@ -227,93 +225,9 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     pump();
   }
 
-  // ---- rounds ------------------------------------------------------------------------------------------------
+  // ---- results: the confirmation logic -----------------------------------------------------------------------
 
-  function liveGameEvidence(): Evidence[] {
-    const t = now();
-    gameEvidence = gameEvidence.filter((g) => t - g.at <= GAME_EVIDENCE_TTL_MS).slice(-GAME_EVIDENCE_CAP);
-    return gameEvidence.map((g) => g.e);
-  }
-
-  /** Runs one round; fed results go through the ordered pipeline. Resolves with the diagnosis or null. */
-  function launch(kind: RoundKind, opts: ProbeRoundOptions, fed: boolean): Promise<Completed | null> {
-    const myEpoch = epoch;
-    const trigger = kind === "manual" ? null : pendingTrigger;
-    if (trigger !== null) pendingTrigger = null;
-    const startedAt = now();
-    const seq = fed ? seqNext++ : -1;
-    if (fed) {
-      if (kind === "confirm") confirmInFlight++;
-      else fullInFlight++;
-    }
-    return new Promise<Completed | null>((resolve) => {
-      let finished = false;
-      const watchdog = clock.setTimeout(() => {
-        log.warn("probe round did not finish; treated as missing evidence", { kind });
-        finish(null);
-      }, config.probe.deadlineMs + ROUND_WATCHDOG_GRACE_MS);
-      function finish(c: Completed | null): void {
-        if (finished) return;
-        finished = true;
-        clock.clearTimeout(watchdog);
-        resolve(c);
-        if (myEpoch !== epoch) return;
-        guard("round result", () => {
-          if (fed) {
-            if (kind === "confirm") confirmInFlight--;
-            else fullInFlight--;
-          }
-          if (c !== null && mode === "running" && detectDiscontinuity(startedAt + config.probe.deadlineMs + ROUND_WATCHDOG_GRACE_MS, false)) return;
-          if (fed) {
-            completed.set(seq, c);
-            drain();
-          }
-          pump();
-          publish();
-        });
-      }
-      void (async () => {
-        let fresh: RoundResult;
-        try {
-          fresh = await deps.probeRound(opts);
-        } catch (e) {
-          log.warn("probe round threw; treated as missing evidence", { kind, error: errText(e) });
-          finish(null);
-          return;
-        }
-        try {
-          if (myEpoch === epoch) liveness.learnFromRound(fresh);
-          if (opts.statusApi && myEpoch === epoch) statusPoller.accept(fresh.statusApi);
-          const merged = mergeRound(base?.round ?? null, fresh, {
-            status: opts.statusApi ? fresh.statusApi : statusPoller.freshest(),
-            extraEvidence: liveGameEvidence(),
-          });
-          if (myEpoch === epoch && (base === null || startedAt >= base.startedAt)) base = { round: merged, startedAt };
-          const diagnosis = deps.classify(merged);
-          // What was measured, as measured (not merged with older results), with the status reading and the verdict
-          // it was judged with.
-          told("round", (h) => h.round(kind, startedAt, { ...fresh, statusApi: merged.statusApi }, diagnosis.verdict));
-          // A round the game log asked for: say what it found, so the trigger and its evidence can be followed.
-          if (trigger !== null) log.info("diagnosis", { trigger, verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence });
-          finish({ seq, startedAt, round: merged, diagnosis });
-        } catch (e) {
-          log.warn("classify threw; treated as missing evidence", { kind, error: errText(e) });
-          finish(null);
-        }
-      })();
-    });
-  }
-
-  /** Feeds completed rounds to the hysteresis strictly in launch order. */
-  function drain(): void {
-    while (completed.has(seqFeed)) {
-      const c = completed.get(seqFeed) ?? null;
-      completed.delete(seqFeed);
-      seqFeed++;
-      if (c !== null) observeRound(c);
-    }
-  }
-
+  /** A completed round, in launch order (./monitor-rounds.ts), as evidence for the hysteresis. */
   function observeRound(c: Completed): void {
     lastDiagnosis = c.diagnosis;
     const kind = observationKind(c.diagnosis.verdict, c.round);
@@ -429,7 +343,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     const t = now();
     if (!isConfirming(hys)) episode = null;
     if (episode !== null && episode.attempts < attemptCap) {
-      const need = remainingToConfirm(hys, thresholds) - confirmInFlight;
+      const need = remainingToConfirm(hys, thresholds) - rounds.confirmInFlight();
       if (need <= 0) {
         disarm("round"); // waiting for in-flight re-probes; each completion pumps again
         return;
@@ -438,7 +352,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       if (t >= dueAt) {
         episode.attempts++;
         episode.lastLaunchAt = t;
-        void launch("confirm", { only: confirmationTargets(base?.round ?? null, controlIds), statusApi: false }, true);
+        void launch("confirm", { only: confirmationTargets(rounds.base()?.round ?? null, controlIds), statusApi: false }, true);
         if (need > 1 && episode.attempts < attemptCap) arm("round", m.confirmIntervalMs, pump);
         else disarm("round");
         return;
@@ -446,12 +360,12 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       arm("round", dueAt - t, pump);
       return;
     }
-    if (t >= nextFullAt && fullInFlight === 0) {
+    if (t >= nextFullAt && rounds.fullInFlight() === 0) {
       nextFullAt = t + m.intervalMs;
       if (episode !== null) episode = { attempts: 0, lastLaunchAt: t };
       void launch("full", { statusApi: false }, true);
     }
-    if (fullInFlight > 0 && t >= nextFullAt) disarm("round");
+    if (rounds.fullInFlight() > 0 && t >= nextFullAt) disarm("round");
     else arm("round", nextFullAt - t, pump);
   }
 
@@ -486,7 +400,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       incidentId: incident?.id ?? null,
       pausedUntil: mode === "paused" && pausedUntil !== null ? iso(pausedUntil) : null,
       lastDiagnosis,
-      lastRoundAt: lastDiagnosis === null || base === null ? null : base.round.at,
+      lastRoundAt: lastDiagnosis === null || rounds.base() === null ? null : rounds.base()!.round.at,
       maintenance: statusPoller.maintenance(),
     };
   }
@@ -561,7 +475,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         incident = null;
       }
       hys = initialHysteresis;
-      pendingTrigger = null;
+      rounds.setTrigger(null);
       mode = "stopped";
       pausedUntil = null;
       log.info("monitor stopped");
@@ -592,7 +506,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       }
       bumpEpoch();
       disarmAll();
-      pendingTrigger = null;
+      rounds.setTrigger(null);
       mode = "paused";
       pausedUntil = t + Math.max(0, ms);
       arm("resume", Math.max(0, ms), resume);
@@ -605,11 +519,10 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     state: snapshot,
 
     triggerImmediate(reason, evidence) {
-      const t = now();
-      for (const e of evidence ?? []) gameEvidence.push({ e, at: t });
+      rounds.addGameEvidence(evidence ?? [], now());
       if (mode !== "running") return;
       log.info("immediate round requested", { reason });
-      pendingTrigger = reason;
+      rounds.setTrigger(reason);
       // During a confirmation the re-probes are already running; they pick the evidence up.
       if (episode !== null) return;
       guard("trigger", () => requestRound(reason));

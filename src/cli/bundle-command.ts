@@ -41,13 +41,22 @@ export function bundleOptions(o: BundleCliOptions): SupportBundleOptions {
 const kb = (b: number) => (b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(b / 1024))} kB`);
 
 /** The text the command prints. */
-export function describeBundle(r: BundleResult & { redactionEngine: string }, preview: boolean): string {
+export function describeBundle(r: BundleResult, preview: boolean): string {
   const lines: string[] = [];
   if (preview) {
     lines.push("Preview: nothing was written. These would go in:");
     for (const p of r.planned) lines.push(`  ${p.path} (${kb(p.bytes)})`);
-    lines.push("", r.preview.length === 0 ? "No redactions." : `Redactions (${r.preview.length}${r.preview.length >= 5000 ? "+, first 5000 listed" : ""}):`);
-    for (const d of r.preview) lines.push(`  ${d.ruleId}  ${d.path}:${d.line}  ${d.secretHint} → ${d.replacement}`);
+    lines.push("");
+    if (r.previewTotal === 0) lines.push(r.manifest.redaction.enabled ? "Nothing to redact." : "Redaction is OFF (--no-redact): everything would go in as it is.");
+    else {
+      const more = r.previewTotal > r.preview.length ? ` (the first ${r.preview.length} are listed)` : "";
+      lines.push(`Lines that would be redacted: ${r.previewTotal}${more}. Secrets are shown masked (first character only):`);
+      for (const p of r.preview) {
+        lines.push(`  ${[...new Set(p.rules.map((x) => x.ruleId))].join(", ")}  ${p.path}:${p.line}  ${p.rules.map((x) => `${x.secretHint} → ${x.replacement}`).join(", ")}`);
+        lines.push(`    before: ${p.before}`, `    after:  ${p.after}`);
+      }
+    }
+    if (r.manifest.redaction.keptAddresses.length > 0) lines.push("", `Kept as they are (BSG's servers): ${r.manifest.redaction.keptAddresses.join(", ")}.`);
   } else {
     lines.push(`Support bundle written: ${r.path} (${kb(r.bytes)}, ${r.items.length + 1} files).`);
   }
@@ -83,7 +92,7 @@ export async function bundleCommand(o: BundleCliOptions, deps: SupportBundleDeps
           items: opts.preview ? r.planned : r.items.map((i) => ({ path: i.path, bytes: i.bytes, sha256: i.sha256 })),
           redactions: r.redactions,
           skipped: [...r.trimmed.map((t) => ({ ...t, trimmed: true })), ...r.skipped],
-          ...(opts.preview ? { preview: r.preview } : {}),
+          ...(opts.preview ? { preview: r.preview, previewTotal: r.previewTotal, keptAddresses: r.manifest.redaction.keptAddresses } : {}),
         },
         null,
         2,

@@ -20,9 +20,9 @@ import { createTcpLiveness } from "../agent/liveness.js";
 import { createMonitor, osNetworkSignature, systemClock } from "../agent/monitor.js";
 import { createEvidenceHistory } from "../agent/evidence-history.js";
 import { defaultInstallDeps, findGame } from "../game/install.js";
-import type { AgentEvent } from "../agent/events.js";
 import type { RoundResult } from "../core/types.js";
-import { runPathTrace } from "../support/path-trace-runner.js";
+import { createIncidentTracer } from "../support/incident-trace.js";
+import { pathTracer } from "../support/path-trace-runner.js";
 import { launcherLogsDir, makeSupportBundle, revealFile } from "../support/support-bundle.js";
 import { bundleCommand, bundleCommandSpec, BundleUsageError, type BundleCliOptions } from "./bundle-command.js";
 import { reportCommand, reportCommandSpec, ReportUsageError, type ReportCliOptions } from "./report-command.js";
@@ -269,17 +269,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   let agent: Agent | null = null;
   const history = createEvidenceHistory({ dataDir, logger: logger.child({ component: "history" }) });
   let lastRound: RoundResult | null = null;
-  const traced = new Set<string>();
-  /** One path trace per incident, taken while it lasts: to the raid server when the game has one, else a failing BSG host. */
-  const traceDuringIncident = (e: AgentEvent) => {
-    if (e.event !== "down" || e.verdict === "maintenance" || traced.has(e.incidentId)) return;
-    traced.add(e.incidentId);
-    const raid = game?.tailer?.raidState.server ?? null;
-    const failing = lastRound?.targets.find((t) => t.group === "bsg" && t.address !== null && Object.values(t.phases).some((p) => p.status === "fail"));
-    const target = raid ? { ip: raid.ip, why: "the raid server the game was using" } : failing?.address ? { ip: failing.address, why: `a failing BSG server (${failing.host})` } : null;
-    if (target === null) return;
-    void runPathTrace(target.ip).then((r) => history.trace({ inc: e.incidentId, target: r.target, why: target.why, tool: r.tool, ok: r.ok, msg: r.message, hops: r.hops }));
-  };
+  const traceDuringIncident = createIncidentTracer({ history, raidServers: () => game, lastRound: () => lastRound, trace: pathTracer({ runner }), log: logger.child({ component: "trace" }) });
   const monitor = createMonitor({
     config,
     probeRound: async (o) => {
@@ -321,6 +311,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
         launcherLogsDir: launcherLogsDir(),
         currentDiagnosis: async () => monitor.state().lastDiagnosis,
         runner: process.platform === "win32" ? runner : null,
+        raidServers: game,
       }),
     revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { path: p, error: e.message })),
     journalDamage: () => journal.damage(),

@@ -2,7 +2,7 @@
  * The evidence report's numbers, computed from the evidence history in one streaming pass (pure: records in, model
  * out, no I/O). Everything a chart, a letter or a table says comes from here, so the three always agree.
  */
-import type { HistoryRecord, TargetSample } from "../agent/evidence-history.js";
+import type { CompactRound, HistoryRecord, TargetSample } from "../agent/evidence-history.js";
 import type { Incident } from "../agent/incidents.js";
 import type { FailureCode, PhaseName, VerdictId } from "../core/types.js";
 
@@ -220,12 +220,14 @@ export class EvidenceModelBuilder {
     return row;
   }
 
-  /** Takes one record. */
-  add(r: HistoryRecord): void {
+  /** Takes one record (all-passed rounds also in their compact form, which costs no per-target objects). */
+  add(r: HistoryRecord | CompactRound): void {
     if (r.t < this.from || r.t >= this.to) return;
     switch (r.k) {
       case "round":
         return this.addRound(r);
+      case "ok-round":
+        return this.addPassedRound(r);
       case "live":
         return this.addLive(r);
       case "event":
@@ -301,6 +303,45 @@ export class EvidenceModelBuilder {
       if (bsgFailed) inc.rounds.failed++;
       inc.controls.n += controls.n;
       inc.controls.failed += controls.failed;
+    }
+  }
+
+  /** A round in which every target passed every step it tried: the same counts as `addRound`, without failures. */
+  private addPassedRound(r: CompactRound): void {
+    this.rounds++;
+    if (r.gw !== "unknown") {
+      this.gateway.n++;
+      if (r.gw !== "alive") this.gateway.failed++;
+    }
+    if (r.st !== "unknown" && r.st !== "disabled") {
+      this.statusPageBad.n++;
+      if (r.st !== "ok") this.statusPageBad.failed++;
+    }
+    this.firstSampleAt = Math.min(this.firstSampleAt, r.t);
+    const b = this.buckets[this.bucket(r.t)];
+    const inc = this.incidentAt(r.t);
+    let controls = 0;
+    for (const s of r.set) {
+      const row = this.targets.get(s.id) ?? this.target({ id: s.id, g: s.g, p: s.p, ms: [], ...(s.h ? { h: s.h } : {}), ...(s.a ? { a: s.a } : {}) });
+      if (s.a && !row.addresses.includes(s.a) && row.addresses.length < 8) row.addresses.push(s.a);
+      if (s.h && row.hostPort === null) row.hostPort = s.h;
+      const reached = PHASE_ORDER.indexOf(s.p);
+      for (let i = 0; i <= reached; i++) row.phases[PHASE_ORDER[i]!].n++;
+      if (s.g === "b") {
+        if (b) b.bsg.n++;
+        for (const name of r.rs) {
+          let rr = this.resolvers.get(name);
+          if (!rr) this.resolvers.set(name, (rr = { resolver: name, bsg: ratio() }));
+          rr.bsg.n++;
+        }
+      } else {
+        controls++;
+        if (b) b.control.n++;
+      }
+    }
+    if (inc) {
+      inc.rounds.n++;
+      inc.controls.n += controls;
     }
   }
 

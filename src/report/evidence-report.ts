@@ -11,7 +11,7 @@ import type { GameFacts } from "../support/game-facts.js";
 import { EvidenceModelBuilder, PHASE_ORDER, type EvidenceModel } from "./evidence-model.js";
 import { readTrace } from "./path-trace.js";
 import { renderReportHtml, type FixRow } from "./report-html.js";
-import { bsgTicket, ispLetter, T, type LetterFacts } from "./report-text.js";
+import { bsgTicket, ispLetter, raidServerAddress, T, type LetterFacts } from "./report-text.js";
 
 export interface EvidenceReportOptions {
   dataDir: string;
@@ -84,7 +84,7 @@ export function letterFacts(model: EvidenceModel, game: GameFacts | null | undef
     liveness: model.liveness.overall,
     trace: trace ? { target: trace.target, reading: T.traceReading(readTrace(trace.hops, trace.target)), t: trace.t } : null,
     gatewayFine: model.gateway.failed === 0,
-    raidServer: raid ? { address: `${raid.ip}${raid.port === null ? "" : `:${raid.port}`}`, datacenter: raid.datacenter } : null,
+    raidServer: raid ? { address: raidServerAddress(raid), datacenter: raid.datacenter, location: raid.location, at: Date.parse(raid.at) } : null,
     gameErrors: (game?.errors ?? []).slice(-10).map((e) => e.text),
     gameVersion: game?.version ?? null,
     statusPageDown: model.statusPageBad.failed > 0,
@@ -95,13 +95,13 @@ export function letterFacts(model: EvidenceModel, game: GameFacts | null | undef
 export async function buildEvidenceReport(o: EvidenceReportOptions): Promise<EvidenceReport> {
   const incidents = listIncidents({ dataDir: o.dataDir });
   const builder = new EvidenceModelBuilder(o.from, o.to, incidents);
-  const stats = await readHistory(o.dataDir, o.from, o.to, (r) => builder.add(r));
+  const stats = await readHistory(o.dataDir, o.from, o.to, (r) => builder.add(r), { compactRounds: true });
   const model = builder.finish({ skippedLines: stats.skippedLines, cappedDays: stats.cappedDays });
   const fixes = readFixRows(o.dataDir, o.from, o.to);
   const facts = letterFacts(model, o.game);
   const isp = ispLetter(facts);
   const bsg = bsgTicket(facts);
-  const html = renderReportHtml({ model, version: o.version, generatedAt: o.now ?? Date.now(), fixes, ispLetter: isp, bsgTicket: bsg });
+  const html = renderReportHtml({ model, version: o.version, generatedAt: o.now ?? Date.now(), fixes, ispLetter: isp, bsgTicket: bsg, raidServers: o.game?.raidServers ?? [] });
   return { html, model, facts, fixes, isp, bsg, stats };
 }
 

@@ -5,9 +5,10 @@
  * the network and from files, and are hostile until proven otherwise.
  */
 import type { VerdictId } from "../core/types.js";
+import type { RaidServer } from "../game/raid-servers.js";
 import { SERIOUS_SAMPLE_COUNT, type Band, type Bucket, type EvidenceModel, type IncidentRow } from "./evidence-model.js";
 import { readTrace } from "./path-trace.js";
-import { T, bothTimes, codeWords, duration, localTime, ofTimes, offsetOf, pct, resolverWords, utcTime, verdictWords } from "./report-text.js";
+import { T, bothTimes, codeWords, duration, localTime, ofTimes, offsetOf, pct, raidServerAddress, resolverWords, utcTime, verdictWords } from "./report-text.js";
 
 /** A fix as the report lists it (from the fix journal). */
 export interface FixRow {
@@ -25,6 +26,8 @@ export interface ReportInput {
   fixes: FixRow[];
   ispLetter: string;
   bsgTicket: string;
+  /** Raid servers the game named in the window, newest first. */
+  raidServers?: readonly RaidServer[];
 }
 
 /** Escapes text for HTML content and attributes; control characters (terminal escapes) are dropped. */
@@ -208,6 +211,11 @@ export function renderReportHtml(input: ReportInput): string {
         : `<p>${esc(tr.message)}</p>`,
     ].join("\n");
   });
+  const raid = input.raidServers ?? [];
+  const raidRows = raid.map((r) => {
+    const at = Date.parse(r.at);
+    return row([esc(localTime(at, true)), esc(utcTime(at)), esc(raidServerAddress(r)), esc(r.datacenter ?? "–"), esc(r.location ?? "–"), esc(T.raidSource(r.source))], "raid-row");
+  });
   const body = [
     `<h1>${esc(T.title)}</h1>`,
     `<p class="muted">${esc(T.subtitle(m.from, m.to))}<br>${esc(T.generated(input.generatedAt, input.version))}</p>`,
@@ -226,6 +234,8 @@ export function renderReportHtml(input: ReportInput): string {
     `<h2>${esc(T.latencyTitle)}</h2>`,
     `<p>${esc(T.samplesCaveat(live.overall.n, SERIOUS_SAMPLE_COUNT))}</p>`,
     `<table id="latency">${head(T.latencyHead)}<tbody>${latencyRows.join("\n")}</tbody></table>`,
+    `<h2>${esc(T.raidTitle)}</h2>`,
+    raid.length === 0 ? `<p>${esc(T.noRaid)}</p>` : `<p class="muted">${esc(T.raidIntro)}</p><table id="raid-servers">${head(T.raidHead)}<tbody>${raidRows.join("")}</tbody></table>`,
     `<h2>${esc(T.tracesTitle)}</h2>`,
     `<p class="muted">${esc(T.traceRule)}</p>`,
     traces.length === 0 ? `<p>${esc(T.noTraces)}</p>` : traces.join("\n"),

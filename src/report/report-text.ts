@@ -41,6 +41,12 @@ export function duration(ms: number | null): string {
   return `${Math.floor(m / 60)} h ${pad(m % 60)} min`;
 }
 
+/** `104.200.159.98:17001` (an IPv6 address in brackets before its port). */
+export function raidServerAddress(s: { ip: string; port: number | null }): string {
+  if (s.port === null) return s.ip;
+  return s.ip.includes(":") ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
+}
+
 export const pct = (r: Ratio): string => (r.n === 0 ? "–" : `${((100 * r.failed) / r.n).toFixed(r.failed === 0 || r.failed === r.n ? 0 : 1)} %`);
 export const ofTimes = (r: Ratio): string => `${r.failed} of ${r.n}`;
 
@@ -116,6 +122,12 @@ export const T = {
     n >= bar
       ? `${n.toLocaleString("en-US")} samples: enough for an ISP to take seriously (they usually ask for at least ${bar}, about an evening of play).`
       : `Only ${n.toLocaleString("en-US")} samples so far. ISPs usually ask for at least ${bar} (about an evening with the agent running) before they act on loss or latency figures.`,
+  raidTitle: "Raid servers the game used",
+  raidIntro: "From the game's own logs. BSG support needs the address and data centre of the raid that failed; a path trace during an incident goes to the newest one.",
+  raidHead: ["When (local)", "When (UTC)", "Address and port", "Data centre", "Map", "Named in"],
+  noRaid: "The game's logs in this period name no raid server (no online raid, or the game's logs were not found).",
+  raidSource: (source: string) =>
+    ({ application: "the game's application log", traces: "the game's traces log", "push-notifications": "the game's notifications", "network-connection": "the game's connection log" })[source] ?? source,
   tracesTitle: "Path traces taken during incidents",
   noTraces: "No path trace was taken during an incident in this period.",
   traceHead: ["Hop", "Address", "Loss", "Round trip"],
@@ -158,7 +170,7 @@ export interface LetterFacts {
   liveness: { n: number; lost: number; lossPct: number; p50: number | null; p95: number | null };
   trace: { target: string; reading: string; t: number } | null;
   gatewayFine: boolean;
-  raidServer: { address: string; datacenter: string | null } | null;
+  raidServer: { address: string; datacenter: string | null; location: string | null; at: number } | null;
   gameErrors: string[];
   gameVersion: string | null;
   statusPageDown: boolean;
@@ -221,7 +233,9 @@ export function bsgTicket(f: LetterFacts): string {
       : `A connection monitor on my PC confirmed these outages:\n${list(f.incidents.map((i) => `${localTime(i.start)} (${utcTime(i.start)}), ${duration(i.durationMs)}: ${i.verdicts.map(verdictWords).join(", then ")}`))}`,
     "",
     f.gameErrors.length === 0 ? "The game's logs in this bundle show no backend errors." : `The game's own error lines:\n${list(f.gameErrors)}`,
-    f.raidServer ? `Raid server: ${f.raidServer.address}${f.raidServer.datacenter ? ` (data centre ${f.raidServer.datacenter})` : ""}.` : "",
+    f.raidServer
+      ? `Raid server: ${f.raidServer.address}${f.raidServer.datacenter ? `, data centre ${f.raidServer.datacenter}` : ""}${f.raidServer.location ? `, map ${f.raidServer.location}` : ""} (named by the game at ${localTime(f.raidServer.at)}, ${utcTime(f.raidServer.at)}).`
+      : "",
     f.gameVersion ? `Game version: ${f.gameVersion}.` : "",
     "",
     `Ruled out on my side: other sites worked at the same moments (they failed ${ofTimes(f.controls)} checks)${f.gatewayFine ? ", my router answered" : ""}. ${resolverSentence(f.resolvers)}`,

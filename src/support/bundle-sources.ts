@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { HISTORY_DIR } from "../agent/evidence-history.js";
 import { newestSessions } from "./game-facts.js";
 
-export type ItemKind = "agent-log" | "agent-state" | "history" | "game-log" | "launcher-log";
+export type ItemKind = "agent-log" | "agent-state" | "history" | "script-run" | "game-log" | "launcher-log";
 
 /** A file that may be bundled. */
 export interface SourceItem {
@@ -46,6 +46,11 @@ const LAUNCHER_FILE = /^(?!settings)[^/\\]*(?:BSG_Launcher|launcher)[^/\\]*\.log
 const AGENT_LOG = /^agent-\d{4}-\d{2}-\d{2}\.log(?:\.\d+)?$/;
 const HISTORY_FILE = /^evidence-\d{4}-\d{2}-\d{2}\.jsonl$/;
 const AGENT_STATE = ["incidents.jsonl", "incident-open.json", "journal.json"];
+/** A PowerShell run folder (src/ports/powershell/runner.ts): its params and result files, redacted like the rest. */
+const RUN_DIR = /^r-\d+-[0-9a-f]+$/;
+const RUN_FILES = ["params.json", "result.json"];
+/** Newest script runs that go in: what the agent's scripts found and did (the snapshot, fixes, their errors). */
+const MAX_RUNS = 20;
 
 const errText = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
@@ -83,6 +88,14 @@ export async function listSources(o: SourceOptions): Promise<{ items: SourceItem
     if (!AGENT_LOG.test(name)) continue;
     const i = await fileItem(join(o.dataDir, "logs", name), `agent/logs/${name}`, "agent-log", skipped);
     if (i && i.mtimeMs >= since) push(i);
+  }
+  // Run folders are named r-<UTC yyyyMMddHHmmssSSS>-<hex>: sorted by name, the newest come last.
+  const runs = (await listDir(join(o.dataDir, "runs"), "agent/runs/", skipped)).filter((n) => RUN_DIR.test(n));
+  for (const run of runs.slice(-MAX_RUNS)) {
+    for (const name of RUN_FILES) {
+      const i = await fileItem(join(o.dataDir, "runs", run, name), `agent/runs/${run}/${name}`, "script-run", skipped);
+      if (i && i.mtimeMs >= since) push(i);
+    }
   }
   for (const name of await listDir(join(o.dataDir, HISTORY_DIR), "agent/history/", skipped)) {
     if (!HISTORY_FILE.test(name)) continue;

@@ -1,24 +1,29 @@
 /**
- * The support bundle: an allow-listed, redacted, verifiable zip. Every item is streamed line by line through the
- * redactor into a yazl zip written to disk, so memory stays flat however large the game's logs are; each item's
- * SHA-256 is taken over exactly the bytes that went into the zip, and `manifest.json` (written last) lists them with
- * what was redacted, trimmed or skipped and why. A file that cannot be read as text is left out and listed, never
- * included unredacted. The zip appears under its final name only when complete.
+ * The support bundle: an allow-listed, redacted, verifiable zip. Every item is streamed in chunks of whole lines
+ * through the redaction engine into a yazl zip written to disk, so memory stays flat however large the game's logs
+ * are; each item's SHA-256 is taken over exactly the bytes that went into the zip, and `manifest.json` (written last)
+ * lists them with what was redacted (rule → count, the engine's own totals), what was trimmed or skipped and why. A
+ * file that cannot be read as text is left out and listed, never included unredacted. The zip appears under its
+ * final name only when complete.
+ *
+ * Before anything is written, a first pass reads the game's and the agent's logs for the servers the game's own
+ * connection lines name, so those (BSG's raid servers) are kept wherever they appear.
  */
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { open, rename, stat, unlink } from "node:fs/promises";
 import { arch, platform, release } from "node:os";
-import { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import yazl from "yazl";
+import type { RuleId } from "../core/redact/index.js";
 import { listSources, type SourceItem, type SourceOptions, type Skipped } from "./bundle-sources.js";
-import type { BundleRedactor } from "./redaction.js";
+import { fileChunks, nextLineStart, redactedStream, scanGameServers, textChunks, type PreviewLine, type PreviewSink, type Streamed, type TextEncodingName } from "./bundle-stream.js";
+import { ENGINE_NAME, ruleLegend, type BundleRedactorOptions } from "./redaction.js";
+import { createRedactionPool, type PoolChoice } from "./redaction-pool.js";
 
 export const DEFAULT_CAP_BYTES = 50 * 1024 * 1024;
 /** A log that does not fit whole still gives its newest part when at least this much room is left. */
 const MIN_TAIL_BYTES = 256 * 1024;
-const PREVIEW_DETAILS_CAP = 5_000;
+/** Logs compress ~10:1; level 3 costs a third of the default's CPU for a zip a few per cent larger. */
+const COMPRESSION_LEVEL = 3;
 
 /** A generated item (summary.md, report.html, …): text made by the agent, redacted like everything else. */
 export interface GeneratedItem {
@@ -31,17 +36,9 @@ export interface ManifestItem {
   bytes: number;
   sha256: string;
   source: "generated" | SourceItem["kind"];
-  redactions: Record<string, number>;
+  redactions: Partial<Record<RuleId, number>>;
   /** E.g. "trimmed to its newest 3.2 MB", "grew while bundled: the first 1,234 bytes", "connection lines only". */
   notes: string[];
-}
-
-export interface PreviewDetail {
-  path: string;
-  line: number;
-  ruleId: string;
-  secretHint: string;
-  replacement: string;
 }
 
 export interface BundleOptions extends Omit<SourceOptions, "gameLogsDir"> {
@@ -51,7 +48,10 @@ export interface BundleOptions extends Omit<SourceOptions, "gameLogsDir"> {
   preview: boolean;
   capBytes: number;
   version: string;
-  redactor: BundleRedactor & { engine: string };
+  /** What the redactor knows (its `keepAddresses` grow by the first pass). */
+  redaction: BundleRedactorOptions;
+  /** Where redaction runs (default: workers for big bundles when the compiled worker exists). */
+  pool?: PoolChoice;
   generated: GeneratedItem[];
 }
 
@@ -59,10 +59,12 @@ export interface BundleResult {
   path: string | null;
   bytes: number;
   items: ManifestItem[];
-  redactions: Record<string, number>;
+  redactions: Partial<Record<RuleId, number>>;
   trimmed: Skipped[];
   skipped: Skipped[];
-  preview: PreviewDetail[];
+  /** `--preview`: each redacted line (capped) and how many there were in all. */
+  preview: PreviewLine[];
+  previewTotal: number;
   /** Items a preview would include (path, bytes before redaction). */
   planned: { path: string; bytes: number }[];
   manifest: Manifest;
@@ -74,14 +76,20 @@ export interface Manifest {
   created: { utc: string; local: string; offset: string };
   os: { platform: string; release: string; arch: string };
   options: { days: number; capBytes: number; redact: boolean; gameLogs: boolean };
-  redaction: { enabled: boolean; engine: string; counts: Record<string, number> };
+  redaction: {
+    enabled: boolean;
+    engine: string;
+    /** Replacements per rule over the whole bundle, as the engine counted them. */
+    counts: Partial<Record<RuleId, number>>;
+    /** Every rule that ran, with what it removes. */
+    rules: { id: RuleId; description: string }[];
+    /** Public addresses left as they are because they are BSG's (probed servers, raid servers the game named). */
+    keptAddresses: string[];
+  };
   items: ManifestItem[];
   trimmed: Skipped[];
   skipped: Skipped[];
 }
-
-const CONNECTION_LINE = /websocket|\bping\b|channel|connect|dispose|time[d ]?out|\btls\b|\bssl\b|handshake|error|exception|fail|clos/i;
-const RECORD_HEAD = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}/;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 export function localStamp(t: number): { local: string; offset: string } {
@@ -93,8 +101,8 @@ export function localStamp(t: number): { local: string; offset: string } {
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 
-/** How a file's bytes are to be decoded, from its first bytes; null = not text (left out). */
-async function textEncodingOf(file: string): Promise<{ encoding: "utf8" | "utf16le"; bom: number } | { error: string }> {
+/** How a file's bytes are to be decoded, from its first bytes; an error = not text (left out). */
+async function textEncodingOf(file: string): Promise<{ encoding: TextEncodingName; bom: number } | { error: string }> {
   let head: Buffer;
   try {
     const fh = await open(file, "r");
@@ -119,97 +127,6 @@ async function textEncodingOf(file: string): Promise<{ encoding: "utf8" | "utf16
   return { encoding: "utf8", bom: 0 };
 }
 
-interface Streamed {
-  stream: Readable;
-  /** Resolves when the stream ended: sha256, bytes, redactions, notes. */
-  done: Promise<{ sha256: string; bytes: number; redactions: Record<string, number>; notes: string[] }>;
-}
-
-/**
- * Lines in → redacted lines out, hashed and counted on the way. `lines` yields raw lines (without newline) and
- * whether each ended with one.
- */
-function redactedStream(path: string, lines: AsyncIterable<[string, boolean]>, redactor: BundleRedactor, preview: PreviewDetail[] | null, filter: ((line: string) => string | null) | null, notes: string[]): Streamed {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const redactions: Record<string, number> = {};
-  let resolveDone!: (v: Awaited<Streamed["done"]>) => void;
-  const done = new Promise<Awaited<Streamed["done"]>>((res) => {
-    resolveDone = res;
-  });
-  async function* gen(): AsyncGenerator<Buffer> {
-    let n = 0;
-    let batch: string[] = [];
-    let batchLen = 0;
-    const flush = () => {
-      const buf = Buffer.from(batch.join(""), "utf8");
-      batch = [];
-      batchLen = 0;
-      hash.update(buf);
-      bytes += buf.length;
-      return buf;
-    };
-    try {
-      for await (const [raw, nl] of lines) {
-        n++;
-        const line = filter ? filter(raw) : raw;
-        if (line === null) continue;
-        const r = redactor.redact(line, preview !== null ? { details: true } : undefined);
-        for (const h of r.hits) redactions[h.ruleId] = (redactions[h.ruleId] ?? 0) + h.count;
-        if (preview !== null && r.details) {
-          for (const d of r.details) if (preview.length < PREVIEW_DETAILS_CAP) preview.push({ path, line: n, ruleId: d.ruleId, secretHint: d.secretHint, replacement: d.replacement });
-        }
-        const out = nl ? `${r.text}\n` : r.text;
-        batch.push(out);
-        batchLen += out.length;
-        if (batchLen >= 64 * 1024) yield flush();
-      }
-    } catch (e) {
-      // A read error part-way (file deleted, disk error): keep what was read, end the entry cleanly, say so.
-      notes.push(`read failed part-way (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the entry ends there`);
-    }
-    if (batch.length > 0) yield flush();
-    resolveDone({ sha256: hash.digest("hex"), bytes, redactions, notes });
-  }
-  return { stream: Readable.from(gen(), { objectMode: false }), done };
-}
-
-/** Raw lines of a file from `start` to `end` (exclusive), decoded. */
-async function* fileLines(file: string, start: number, end: number, encoding: "utf8" | "utf16le"): AsyncGenerator<[string, boolean]> {
-  if (end <= start) return;
-  const decoder = new StringDecoder(encoding);
-  let rest = "";
-  for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: 256 * 1024 })) {
-    const text = rest + decoder.write(chunk as Buffer);
-    let from = 0;
-    for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", from)) {
-      yield [text.slice(from, nl).replace(/\r$/, ""), true];
-      from = nl + 1;
-    }
-    rest = text.slice(from);
-  }
-  rest += decoder.end();
-  if (rest !== "") yield [rest, false];
-}
-
-async function* textLines(text: string): AsyncGenerator<[string, boolean]> {
-  const parts = text.split("\n");
-  for (let i = 0; i < parts.length; i++) {
-    if (i === parts.length - 1 && parts[i] === "") return;
-    yield [parts[i]!, i < parts.length - 1];
-  }
-}
-
-/** Push-notification lines: connection events only, never their JSON payloads (teammates' names, inventories). */
-function connectionLinesFilter(): (line: string) => string | null {
-  return (line) => {
-    if (!RECORD_HEAD.test(line)) return null; // continuation lines are payloads
-    if (!CONNECTION_LINE.test(line)) return null;
-    const brace = line.search(/[{[]/);
-    return brace === -1 ? line : `${line.slice(0, brace).trimEnd()} [payload left out]`;
-  };
-}
-
 /** Chooses what fits under the cap: newest first; a log that does not fit whole gives its newest part. */
 export function planItems(items: SourceItem[], budget: number): { take: (SourceItem & { from: number })[]; trimmed: Skipped[] } {
   const take: (SourceItem & { from: number })[] = [];
@@ -219,7 +136,7 @@ export function planItems(items: SourceItem[], budget: number): { take: (SourceI
     if (i.bytes <= left) {
       take.push({ ...i, from: 0 });
       left -= i.bytes;
-    } else if (left >= MIN_TAIL_BYTES && i.kind !== "agent-state") {
+    } else if (left >= MIN_TAIL_BYTES && i.kind !== "agent-state" && i.kind !== "script-run") {
       take.push({ ...i, from: i.bytes - left });
       left = 0;
     } else trimmed.push({ path: i.path, reason: `size cap: ${mb(i.bytes)} did not fit (oldest items go first)` });
@@ -227,89 +144,137 @@ export function planItems(items: SourceItem[], budget: number): { take: (SourceI
   return { take, trimmed };
 }
 
+/** A planned file, checked once more just before it is read: its encoding and the byte range that goes in. */
+interface Ready {
+  item: SourceItem & { from: number };
+  encoding: TextEncodingName;
+  start: number;
+  end: number;
+  notes: string[];
+}
+
+async function prepare(t: SourceItem & { from: number }, skipped: Skipped[]): Promise<Ready | null> {
+  const enc = await textEncodingOf(t.file);
+  if ("error" in enc) {
+    skipped.push({ path: t.path, reason: enc.error });
+    return null;
+  }
+  const notes: string[] = [];
+  let end = t.bytes;
+  // A log still being written is taken up to its size when listed, so the hash matches what went in.
+  const now = await stat(t.file).catch(() => null);
+  if (now === null) {
+    skipped.push({ path: t.path, reason: "it disappeared while the bundle was made" });
+    return null;
+  }
+  if (now.size > t.bytes) notes.push(`grew while bundled: the first ${t.bytes.toLocaleString("en-US")} bytes are included`);
+  if (now.size < t.bytes) {
+    end = now.size;
+    notes.push("shrank while bundled (rotated or truncated): what was there is included");
+  }
+  let start = Math.max(t.from, enc.bom);
+  if (t.from > 0) {
+    notes.push(`trimmed to its newest ${mb(end - t.from)} to fit the size cap`);
+    start = await nextLineStart(t.file, t.from, end);
+  }
+  if (enc.encoding === "utf16le") notes.push("converted from UTF-16 to UTF-8");
+  if (t.connectionLinesOnly) notes.push("connection lines only: notification payloads (teammates' names, inventories) left out");
+  return { item: t, encoding: enc.encoding, start, end, notes };
+}
+
+/** Logs in which the game (or the agent) names the game's servers: the first pass reads these. */
+const NAMES_SERVERS = new Set<SourceItem["kind"]>(["game-log", "agent-log", "launcher-log"]);
+
 /** Builds the bundle (or, with `preview`, only lists what would go in and every redaction). Never throws for bad files. */
 export async function createBundle(o: BundleOptions): Promise<BundleResult> {
   const { items: sources, skipped } = await listSources(o);
   const generatedBytes = o.generated.reduce((a, g) => a + Buffer.byteLength(g.text), 0);
   const { take, trimmed } = planItems(sources, Math.max(0, o.capBytes - generatedBytes));
-  const preview: PreviewDetail[] | null = o.preview ? [] : null;
+  const ready: Ready[] = [];
+  for (const t of take) {
+    const r = await prepare(t, skipped);
+    if (r !== null) ready.push(r);
+  }
+  const planned = [...o.generated.map((g) => ({ path: g.path, bytes: Buffer.byteLength(g.text) })), ...ready.map((r) => ({ path: r.item.path, bytes: r.end - r.start }))];
+
+  // The first pass: BSG's servers as the game's connection lines name them, kept everywhere.
+  const learned = o.redaction.enabled ? await scanGameServers(ready.filter((r) => NAMES_SERVERS.has(r.item.kind)).map((r) => ({ file: r.item.file, start: r.start, end: r.end, encoding: r.encoding }))) : [];
+  const redaction: BundleRedactorOptions = { ...o.redaction, keepAddresses: [...new Set([...o.redaction.keepAddresses, ...learned])] };
+  const pool = createRedactionPool(redaction, planned.reduce((a, p) => a + p.bytes, 0), o.pool);
+
+  const preview: PreviewSink | null = o.preview ? { lines: [], total: 0 } : null;
   const manifestItems: ManifestItem[] = [];
   const stamp = localStamp(o.now);
-  const planned = [...o.generated.map((g) => ({ path: g.path, bytes: Buffer.byteLength(g.text) })), ...take.map((t) => ({ path: t.path, bytes: t.bytes - t.from }))];
-
   const zip = o.preview ? null : new yazl.ZipFile();
   const partial = o.out === null ? null : `${o.out}.partial-${process.pid}`;
   let written: Promise<void> = Promise.resolve();
+  let ws: ReturnType<typeof createWriteStream> | null = null;
   if (zip && partial) {
-    const ws = createWriteStream(partial);
+    ws = createWriteStream(partial);
+    const file = ws;
     written = new Promise((resolve, reject) => {
-      ws.on("close", () => resolve());
-      ws.on("error", reject);
+      file.on("close", () => resolve());
+      file.on("error", reject);
       zip.outputStream.on("error", reject);
       zip.on("error", reject);
     });
-    zip.outputStream.pipe(ws);
+    // A failed write must not leave an unhandled rejection while the items are still being added.
+    written.catch(() => undefined);
+    zip.outputStream.pipe(file);
   }
   const mtime = new Date(o.now);
 
-  const add = async (path: string, source: ManifestItem["source"], s: Streamed): Promise<void> => {
-    if (zip) zip.addReadStream(s.stream, path, { mtime, compress: true });
+  const add = async (path: string, source: ManifestItem["source"], s: Streamed, file?: Ready): Promise<void> => {
+    if (zip) zip.addReadStream(s.stream, path, { mtime, compressionLevel: COMPRESSION_LEVEL });
     else s.stream.resume(); // preview: run the pipeline, keep nothing
     const r = await s.done;
-    await new Promise<void>((resolve) => (s.stream.readableEnded ? resolve() : s.stream.once("end", () => resolve())));
+    // A log the game or the agent kept writing: what went in ends where the file ended when it was listed.
+    if (file !== undefined && !r.notes.some((n) => n.startsWith("grew"))) {
+      const size = (await stat(file.item.file).catch(() => null))?.size ?? 0;
+      if (size > file.end) r.notes.push(`grew while bundled: the first ${file.end.toLocaleString("en-US")} bytes are included`);
+    }
     manifestItems.push({ path, bytes: r.bytes, sha256: r.sha256, source, redactions: r.redactions, notes: r.notes });
   };
 
+  let counts: Partial<Record<RuleId, number>>;
   try {
-    for (const g of o.generated) await add(g.path, "generated", redactedStream(g.path, textLines(g.text), o.redactor, preview, null, []));
-    for (const t of take) {
-      const enc = await textEncodingOf(t.file);
-      if ("error" in enc) {
-        skipped.push({ path: t.path, reason: enc.error });
-        continue;
-      }
-      const notes: string[] = [];
-      let end = t.bytes;
-      // A log still being written is taken up to its size when listed, so the hash matches what went in.
-      const now = await stat(t.file).catch(() => null);
-      if (now === null) {
-        skipped.push({ path: t.path, reason: "it disappeared while the bundle was made" });
-        continue;
-      }
-      if (now.size > t.bytes) notes.push(`grew while bundled: the first ${t.bytes.toLocaleString("en-US")} bytes are included`);
-      if (now.size < t.bytes) {
-        end = now.size;
-        notes.push("shrank while bundled (rotated or truncated): what was there is included");
-      }
-      let start = Math.max(t.from, enc.bom);
-      if (t.from > 0) {
-        notes.push(`trimmed to its newest ${mb(end - t.from)} to fit the size cap`);
-        start = await nextLineStart(t.file, t.from, end);
-      }
-      if (t.connectionLinesOnly) notes.push("connection lines only: notification payloads (teammates' names, inventories) left out");
-      await add(t.path, t.kind, redactedStream(t.path, fileLines(t.file, start, end, enc.encoding), o.redactor, preview, t.connectionLinesOnly ? connectionLinesFilter() : null, notes));
+    for (const g of o.generated) await add(g.path, "generated", redactedStream(g.path, textChunks(g.text), pool, { filter: "all", preview, notes: [] }));
+    for (const r of ready) {
+      const filter = r.item.connectionLinesOnly ? "connection-lines" : "all";
+      await add(r.item.path, r.item.kind, redactedStream(r.item.path, fileChunks(r.item.file, r.start, r.end, r.encoding), pool, { filter, preview, notes: r.notes }), r);
     }
+    counts = await pool.finish();
   } catch (e) {
+    pool.close();
+    zip?.outputStream.unpipe();
+    if (ws !== null) {
+      const closing = ws;
+      await new Promise<void>((resolve) => closing.destroy().once("close", () => resolve()));
+    }
     if (partial) await unlink(partial).catch(() => undefined);
     throw e;
   }
 
-  const counts: Record<string, number> = {};
-  for (const i of manifestItems) for (const [k, v] of Object.entries(i.redactions)) counts[k] = (counts[k] ?? 0) + v;
   const manifest: Manifest = {
     schema: 1,
     agent: { name: "tarkov-connection-agent", version: o.version },
     created: { utc: new Date(o.now).toISOString(), local: stamp.local, offset: stamp.offset },
     os: { platform: platform(), release: release(), arch: arch() },
-    options: { days: o.days, capBytes: o.capBytes, redact: o.redactor.enabled, gameLogs: o.gameLogsDir !== null },
-    redaction: { enabled: o.redactor.enabled, engine: o.redactor.engine, counts },
+    options: { days: o.days, capBytes: o.capBytes, redact: redaction.enabled, gameLogs: o.gameLogsDir !== null },
+    redaction: {
+      enabled: redaction.enabled,
+      engine: redaction.enabled ? ENGINE_NAME : "off (--no-redact): nothing was removed",
+      counts,
+      rules: redaction.enabled ? ruleLegend(redaction) : [],
+      keptAddresses: redaction.enabled ? [...redaction.keepAddresses].sort() : [],
+    },
     items: manifestItems,
     trimmed,
     skipped,
   };
   let bytes = 0;
   if (zip && partial && o.out) {
-    zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2) + "\n", "utf8"), "manifest.json", { mtime, compress: true });
+    zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2) + "\n", "utf8"), "manifest.json", { mtime, compressionLevel: COMPRESSION_LEVEL });
     zip.end();
     try {
       await written;
@@ -320,22 +285,5 @@ export async function createBundle(o: BundleOptions): Promise<BundleResult> {
     }
     bytes = (await stat(o.out)).size;
   }
-  return { path: o.out, bytes, items: manifestItems, redactions: counts, trimmed, skipped, preview: preview ?? [], planned, manifest };
-}
-
-/** The first line start at or after `pos` (so a trimmed log starts on a whole line). */
-async function nextLineStart(file: string, pos: number, end: number): Promise<number> {
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    for (let p = pos; p < end; p += buf.length) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - p), p);
-      if (bytesRead === 0) break;
-      const i = buf.subarray(0, bytesRead).indexOf(0x0a);
-      if (i !== -1) return p + i + 1;
-    }
-    return end;
-  } finally {
-    await fh.close();
-  }
+  return { path: o.out, bytes, items: manifestItems, redactions: counts, trimmed, skipped, preview: preview?.lines ?? [], previewTotal: preview?.total ?? 0, planned, manifest };
 }

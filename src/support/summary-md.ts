@@ -6,7 +6,7 @@
 import type { Diagnosis } from "../core/types.js";
 import type { EvidenceModel } from "../report/evidence-model.js";
 import type { FixRow } from "../report/report-html.js";
-import { PHASE_WORDS, bothTimes, codeWords, duration, localTime, ofTimes, offsetOf, resolverSentence, utcTime, verdictWords, type LetterFacts } from "../report/report-text.js";
+import { PHASE_WORDS, T, bothTimes, codeWords, duration, localTime, ofTimes, offsetOf, raidServerAddress, resolverSentence, utcTime, verdictWords, type LetterFacts } from "../report/report-text.js";
 import type { GameFacts } from "./game-facts.js";
 
 export interface SummaryInput {
@@ -53,8 +53,14 @@ export function renderSummary(s: SummaryInput): string {
   out.push("", "## For BSG support", "");
   out.push(`- Game version: ${g?.version ? md(g.version) : "unknown (no game logs found)"}`);
   const raid = g?.raidServers[0];
-  out.push(`- Raid server: ${raid ? `${raid.ip}${raid.port === null ? "" : `:${raid.port}`}${raid.datacenter ? `, data centre ${md(raid.datacenter)}` : ""}${raid.location ? `, ${md(raid.location)}` : ""} (${localTime(raid.at)})` : "none in the bundled logs"}`);
-  if (g && g.raidServers.length > 1) out.push(`- Earlier raid servers: ${g.raidServers.slice(1, 6).map((r) => `${r.ip}${r.port === null ? "" : `:${r.port}`}${r.datacenter ? ` (${md(r.datacenter)})` : ""}`).join(", ")}`);
+  out.push(
+    `- Raid server: ${
+      raid
+        ? `${md(raidServerAddress(raid))}${raid.datacenter ? `, data centre ${md(raid.datacenter)}` : ""}${raid.location ? `, ${md(raid.location)}` : ""} (${localTime(Date.parse(raid.at))}, ${utcTime(Date.parse(raid.at))}; named in ${T.raidSource(raid.source)})`
+        : "none in the game's logs for this period"
+    }`,
+  );
+  if (g && g.raidServers.length > 1) out.push(`- Earlier raid servers: ${g.raidServers.slice(1, 6).map((r) => `${md(raidServerAddress(r))}${r.datacenter ? ` (${md(r.datacenter)})` : ""}`).join(", ")}`);
   out.push(`- Game files checked/repaired: ${g && g.fileCheck.length > 0 ? md(g.fileCheck.join(" / ")) : "no file check in the bundled logs"}`);
   out.push("", g && g.errors.length > 0 ? "The game's own backend error lines (newest last):" : "The bundled game logs show no backend errors.", "");
   for (const e of g?.errors ?? []) out.push(`- ${md(e.text)}${e.code !== null ? ` (code ${e.code})` : ""}`);

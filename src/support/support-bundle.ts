@@ -5,17 +5,18 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
-import { homedir, userInfo } from "node:os";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { readHistory } from "../agent/evidence-history.js";
 import type { Diagnosis } from "../core/types.js";
 import { buildEvidenceReport } from "../report/evidence-report.js";
-import { createBundle, DEFAULT_CAP_BYTES, localStamp, type BundleResult } from "./bundle.js";
-import { readGameFacts } from "./game-facts.js";
-import { takeNetworkSnapshot, ssidsIn } from "./network-snapshot.js";
-import { createBundleRedactor, type BundleRedactorFactory } from "./redaction.js";
-import { renderSummary } from "./summary-md.js";
+import { osUserNames } from "../redact.js";
 import type { ScriptRunner } from "../ports/powershell.js";
+import { createBundle, DEFAULT_CAP_BYTES, localStamp, type BundleResult } from "./bundle.js";
+import { mergeRaidServers, readGameFacts, type RaidServerSource } from "./game-facts.js";
+import { takeNetworkSnapshot, ssidsIn } from "./network-snapshot.js";
+import type { PoolChoice } from "./redaction-pool.js";
+import { renderSummary } from "./summary-md.js";
 
 export interface SupportBundleOptions {
   out?: string | null;
@@ -36,9 +37,13 @@ export interface SupportBundleDeps {
   currentDiagnosis(): Promise<Diagnosis | null>;
   /** Windows: the PowerShell runner for the network snapshot. */
   runner: ScriptRunner | null;
+  /** The running agent's game watch: raid servers it saw named while it ran (besides those in the logs). */
+  raidServers?: RaidServerSource | null;
   now?: () => number;
+  /** Environment for the Desktop folder and the OS user's names (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  redactorFactory?: BundleRedactorFactory;
+  /** Where redaction runs (tests and the bench choose; default: by size). */
+  pool?: PoolChoice;
 }
 
 /** `%LOCALAPPDATA%\Battlestate Games\BsgLauncher\Logs` (eft-facts §5.1) when LOCALAPPDATA is set. */
@@ -99,16 +104,23 @@ async function bsgAddresses(dataDir: string, from: number, to: number): Promise<
 }
 
 /** Makes the bundle (or its preview). */
-export async function makeSupportBundle(deps: SupportBundleDeps, o: SupportBundleOptions = {}): Promise<BundleResult & { redactionEngine: string }> {
+export async function makeSupportBundle(deps: SupportBundleDeps, o: SupportBundleOptions = {}): Promise<BundleResult> {
   const now = (deps.now ?? Date.now)();
   const days = o.days ?? 7;
   const from = now - days * 86_400_000;
   const gameLogsDir = o.gameLogs === false ? null : deps.gameLogsDir;
-  const [game, current, snapshot] = await Promise.all([
+  const [fromLogs, current, snapshot] = await Promise.all([
     readGameFacts(gameLogsDir, { since: from }),
     deps.currentDiagnosis().catch(() => null),
     takeNetworkSnapshot(deps.runner),
   ]);
+  let live: ReturnType<RaidServerSource["raidServers"]> = [];
+  try {
+    live = deps.raidServers?.raidServers() ?? [];
+  } catch {
+    // a game watch that cannot answer adds nothing
+  }
+  const game = { ...fromLogs, raidServers: mergeRaidServers(fromLogs.raidServers, live.filter((r) => Date.parse(r.at) >= from)) };
   const report = await buildEvidenceReport({ dataDir: deps.dataDir, from, to: now, version: deps.version, now, game });
   const summary = renderSummary({ now, version: deps.version, current, model: report.model, facts: report.facts, fixes: report.fixes, game, days });
   const diagnoses = {
@@ -118,15 +130,8 @@ export async function makeSupportBundle(deps: SupportBundleDeps, o: SupportBundl
   await readHistory(deps.dataDir, from, now, (r) => {
     if (r.k === "event" && (r.e === "down" || r.e === "verdict") && diagnoses.confirmed.length < 200) diagnoses.confirmed.push({ at: new Date(r.t).toISOString(), event: r.e, verdict: r.v, incidentId: r.inc, headline: r.h ?? null, evidence: r.ev ?? [] });
   });
-  let user: string[] = [];
-  try {
-    user = [userInfo().username];
-  } catch {
-    // no user database entry
-  }
-  const factory = deps.redactorFactory ?? createBundleRedactor;
   const keep = [...(await bsgAddresses(deps.dataDir, from, now)), ...game.raidServers.map((r) => r.ip)];
-  const redactor = factory({ enabled: o.redact !== false, userNames: user, ssids: ssidsIn(snapshot), keepAddresses: keep });
+  const redaction = { enabled: o.redact !== false, userNames: osUserNames(deps.env ?? process.env), ssids: ssidsIn(snapshot), keepAddresses: [...new Set(keep)] };
   const out = o.preview ? null : (o.out ?? join(desktopDir(deps.env) ?? deps.dataDir, bundleFileName(now)));
   const result = await createBundle({
     dataDir: deps.dataDir,
@@ -138,7 +143,8 @@ export async function makeSupportBundle(deps: SupportBundleDeps, o: SupportBundl
     preview: o.preview === true,
     capBytes: o.capBytes ?? DEFAULT_CAP_BYTES,
     version: deps.version,
-    redactor,
+    redaction,
+    pool: deps.pool,
     generated: [
       { path: "summary.md", text: summary },
       { path: "report.html", text: report.html },
@@ -146,6 +152,6 @@ export async function makeSupportBundle(deps: SupportBundleDeps, o: SupportBundl
       { path: "network.json", text: JSON.stringify(snapshot, null, 2) + "\n" },
     ],
   });
-  return { ...result, redactionEngine: redactor.engine };
+  return result;
 }
 

@@ -145,6 +145,9 @@ describe("monitor: detection", () => {
     const weak = h.logger.lines.filter((l) => l.msg === "liveness connect failed; confirming").length;
     expect(unhealthy).toBeGreaterThan(10);
     expect(weak).toBeGreaterThan(10);
+    // winston glues a meta field named `message` onto the line's text: the monitor names its reasons `reason`
+    expect(h.logger.lines.filter((l) => l.fields !== undefined && "message" in l.fields)).toEqual([]);
+    expect(h.logger.lines.find((l) => l.msg === "liveness connect failed; confirming")?.fields?.reason).toEqual(expect.any(String));
   }, 60_000);
 
   it("liveness connects to the address the round resolved, round-robin over the BSG targets", async () => {

@@ -21,6 +21,8 @@ interface Case {
   status: ResultStatus;
   /** error.message for Failed, data.reason for Skipped. */
   says: RegExp;
+  /** Environment the shell must have for this case: it then runs in a session of its own. */
+  env?: Record<string, string>;
 }
 
 const snap = (over: Record<string, unknown> = {}) => ({
@@ -128,6 +130,17 @@ const CASES: Record<string, Case> = {
   },
   "Get-AgentNetworkSnapshot: adapters cannot be read": { script: "Get-AgentNetworkSnapshot.ps1", params: () => ({}), status: "Failed", says: /Invalid class/, setup: (s) => fail(s, "Get-NetAdapter", "Invalid class") },
   "Get-AgentFirewallState: a program that is not EFT's": { script: "Get-AgentFirewallState.ps1", params: () => ({ programs: ["cmd.exe"] }), status: "Failed", says: /got 'cmd\.exe'/ },
+  "Get-AgentPathTrace: a host name instead of an address": { script: "Get-AgentPathTrace.ps1", params: () => ({ target: "gw-pvp-01.escapefromtarkov.com" }), status: "Failed", says: /^Expected params\.target to be an IPv4 or IPv6 address, got 'gw-pvp-01\.escapefromtarkov\.com'$/ },
+  "Get-AgentPathTrace: an unknown mode": { script: "Get-AgentPathTrace.ps1", params: () => ({ target: "192.0.2.1", mode: "ping" }), status: "Failed", says: /^Expected params\.mode to be tracert or pathping, got 'ping'$/ },
+  "Get-AgentPathTrace: hops out of range": { script: "Get-AgentPathTrace.ps1", params: () => ({ target: "192.0.2.1", maxHops: 99 }), status: "Failed", says: /^Expected params\.maxHops to be a whole number from 1 to 30, got '99'$/ },
+  "Get-AgentPathTrace: no %SystemRoot%": {
+    script: "Get-AgentPathTrace.ps1", params: () => ({ target: "192.0.2.1" }), status: "Failed", says: /^Expected %SystemRoot% to name the Windows folder, found it empty$/,
+    env: { SystemRoot: "" },
+  },
+  "Get-AgentPathTrace: the tool is not there": {
+    script: "Get-AgentPathTrace.ps1", params: () => ({ target: "192.0.2.1", mode: "pathping" }), status: "Failed", says: /^Expected .*System32.PATHPING\.EXE to exist, found no such file$/,
+    setup: (_s, pc) => rmSync(pc.systemTool("PATHPING.EXE")),
+  },
 };
 
 describePwsh("documented failure paths under real pwsh", (pwsh) => {
@@ -154,8 +167,10 @@ describePwsh("documented failure paths under real pwsh", (pwsh) => {
 
   it.each(Object.keys(CASES))("%s", async (name) => {
     const c = CASES[name]!;
-    pc.reset((s) => c.setup?.(s, pc));
-    const r = await pc.run(c.script, c.params(pc), { whatIf: c.whatIf });
+    const own = c.env === undefined ? null : new StandInPc(mkdtempSync(join(dir, "own-")), pwsh, {}, c.env);
+    const at = own ?? pc;
+    at.reset((s) => c.setup?.(s, at));
+    const r = await at.run(c.script, c.params(at), { whatIf: c.whatIf }).finally(() => own?.dispose());
     expect(r.status).toBe(c.status);
     const says = r.status === "Failed" ? r.error?.message : r.status === "Skipped" ? (r.data as { reason?: string }).reason : JSON.stringify(r.data);
     expect(says).toMatch(c.says);

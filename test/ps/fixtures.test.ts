@@ -60,6 +60,9 @@ const SHAPES: Record<string, { before: z.ZodType; after: z.ZodType; data: z.ZodT
   "Get-AgentFirewallState": { before: nullish, after: nullish, data: z.strictObject({
     programs: z.array(z.strictObject({ path: z.string(), inbound: z.enum(["Allow", "Block", "NotConfigured"]), outbound: z.enum(["Allow", "Block", "NotConfigured"]), rules: z.array(rule) })),
     notFound: z.array(z.string()), profiles: z.array(z.looseObject({ name: z.string() })) }) },
+  "Get-AgentPathTrace": { before: nullish, after: nullish, data: z.strictObject({
+    tool: z.enum(["tracert", "pathping"]), target: z.union([z.ipv4(), z.ipv6()]), command: z.string().regex(/^(TRACERT|PATHPING)\.EXE /), exitCode: z.number().int(),
+    lines: z.array(z.string()) }).nullable() },
 };
 
 describe("test/fixtures/ps", () => {

@@ -6,7 +6,7 @@
  * 7.6.9`, platform-notes §4) and `.ci/run` installs it, so under CI a missing pwsh FAILS the suite; a developer
  * without it sees the tests skipped with that reason.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, it } from "vitest";
 import type { FixResult } from "../../src/fixes/result-schema.js";
@@ -116,6 +116,22 @@ export function baseState(gameDir: string): State {
   };
 }
 
+/**
+ * Stand-ins for Windows tools a script runs by full path (%SystemRoot%\System32\<NAME>.EXE), so no PowerShell
+ * function can stand in for them: real executables (node scripts) that log their arguments, one JSON array per call,
+ * to `<NAME>.EXE.calls`, print `<NAME>.EXE.out` and exit with `<NAME>.EXE.code` (default 0).
+ */
+export const SYSTEM_TOOLS = ["TRACERT.EXE", "PATHPING.EXE"];
+const SYSTEM_TOOL_SOURCE = `#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const me = process.argv[1];
+fs.appendFileSync(me + ".calls", JSON.stringify(process.argv.slice(2)) + "\\n");
+const read = (ext, dflt) => { try { return fs.readFileSync(me + ext, "utf8"); } catch { return dflt; } };
+process.stdout.write(read(".out", ""));
+process.exitCode = Number(read(".code", "0"));
+`;
+
 export interface RunOpts {
   whatIf?: boolean;
   elevated?: boolean;
@@ -131,20 +147,24 @@ export class StandInPc {
   readonly appData: string;
   readonly statePath: string;
   readonly dataDir: string;
+  /** %SystemRoot% of the fake PC: System32 holds the tool stand-ins. */
+  readonly systemRoot: string;
   readonly runner: StandInRunner;
   private counter = 0;
 
-  constructor(readonly dir: string, pwsh: string, extra: Partial<PowerShellRunnerOptions> = {}) {
+  /** `envOverrides`: variables the shell sees differently from `env()` (a PC without %SystemRoot%, say). */
+  constructor(readonly dir: string, pwsh: string, extra: Partial<PowerShellRunnerOptions> = {}, envOverrides: Record<string, string> = {}) {
     this.gameDir = join(dir, "Battlestate Games", "Escape from Tarkov");
     this.appData = join(dir, "AppData");
     this.statePath = join(dir, "state.json");
     this.dataDir = join(dir, "data");
+    this.systemRoot = join(dir, "Windows");
     this.reset();
     this.runner = new StandInRunner({
       installDir: ROOT,
       dataDir: this.dataDir,
       executable: pwsh,
-      env: { ...process.env, ...this.env() },
+      env: { ...process.env, ...this.env(), ...envOverrides },
       timeoutMs: 60_000,
       startTimeoutMs: 60_000,
       elevator: null,
@@ -154,7 +174,7 @@ export class StandInPc {
 
   /** Environment the stand-in and the scripts read (the session's, or an "elevated" process's). */
   env(): Record<string, string> {
-    return { AGENT_STANDIN: STAND_IN, AGENT_STANDIN_STATE: this.statePath, APPDATA: this.appData, SystemDrive: "" };
+    return { AGENT_STANDIN: STAND_IN, AGENT_STANDIN_STATE: this.statePath, APPDATA: this.appData, SystemDrive: "", SystemRoot: this.systemRoot };
   }
 
   /** A fresh PC: game files, launcher settings, base state (optionally changed by `edit`). */
@@ -168,9 +188,32 @@ export class StandInPc {
     writeFileSync(join(launcherDir, "BsgLauncher.exe"), "");
     writeFileSync(join(this.appData, "Battlestate Games", "BsgLauncher", "settings"),
       JSON.stringify({ gamesRootDir: join(this.dir, "Battlestate Games"), at: "SECRET-ACCESS-TOKEN", rt: "SECRET-REFRESH-TOKEN" }));
+    rmSync(this.systemRoot, { recursive: true, force: true });
+    mkdirSync(join(this.systemRoot, "System32"), { recursive: true });
+    for (const tool of SYSTEM_TOOLS) {
+      writeFileSync(this.systemTool(tool), SYSTEM_TOOL_SOURCE);
+      chmodSync(this.systemTool(tool), 0o755);
+    }
     const s = baseState(this.gameDir);
     edit?.(s);
     this.write(s);
+  }
+
+  /** Path of a tool stand-in in the fake PC's System32. */
+  systemTool(name: string): string {
+    return join(this.systemRoot, "System32", name);
+  }
+
+  /** What a tool stand-in will print and exit with. */
+  setSystemTool(name: string, output: string, exitCode = 0): void {
+    writeFileSync(`${this.systemTool(name)}.out`, output);
+    writeFileSync(`${this.systemTool(name)}.code`, String(exitCode));
+  }
+
+  /** The argument lists a tool stand-in was called with. */
+  systemToolCalls(name: string): string[][] {
+    const path = `${this.systemTool(name)}.calls`;
+    return existsSync(path) ? readFileSync(path, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : [];
   }
 
   state(): State {

@@ -84,6 +84,8 @@ const TARGETS: Record<string, Target> = {
   "Get-AgentNetworkSnapshot.ps1": { valid: () => ({}), paths: ["extra"] },
   "Get-AgentEftInstall.ps1": { valid: (pc) => ({ installDir: pc.gameDir }), paths: ["installDir", "extra"], deep: ["installDir"] },
   "Get-AgentFirewallState.ps1": { valid: (pc) => ({ installDir: pc.gameDir, programs: ["EscapeFromTarkov.exe", "BEService_x64.exe"] }), paths: ["installDir", "programs.0", "programs.1", "extra"], deep: ["programs.0"] },
+  // The target is the one string that reaches a native tool (as an argument): it gets every payload.
+  "Get-AgentPathTrace.ps1": { valid: () => ({ target: "192.0.2.1", mode: "pathping", maxHops: 3, waitMs: 100, queries: 1 }), paths: ["target", "mode", "maxHops", "waitMs", "queries", "extra"], deep: ["target"] },
 };
 
 /** Keys of a zod object schema whose values are strings or lists of strings (through nullable/optional). */

@@ -57,6 +57,11 @@ const FORBIDDEN = new Set(
 );
 /** Native tools a script may run with `&`, always with literal names (arguments as separate tokens). */
 const NATIVE_ALLOWED = new Set(["netsh", "ipconfig"]);
+/**
+ * The one script that runs a Windows tool by its full path (`& $Exe`, so no program of that name on PATH can stand
+ * in): the path is built from %SystemRoot%\System32 and a literal file name; its own test below holds it to that.
+ */
+const SYSTEM_TOOL_CALL = { script: join("scripts", "Get-AgentPathTrace.ps1"), name: "$Exe" };
 
 const parsed = new Map<string, { src: string; root: Node }>();
 async function load(file: string) {
@@ -76,7 +81,7 @@ describe("scripts/ inventory", () => {
       "Clear-AgentDnsCache.ps1", "Update-AgentDhcpLease.ps1", "Set-AgentDnsServer.ps1", "Restore-AgentDnsServer.ps1",
       "Add-AgentFirewallRule.ps1", "Remove-AgentFirewallRule.ps1", "Add-AgentDefenderExclusion.ps1", "Remove-AgentDefenderExclusion.ps1",
       "Restart-AgentBsgLauncher.ps1", "Reset-AgentNetworkStack.ps1", "Get-AgentNetworkSnapshot.ps1", "Get-AgentEftInstall.ps1",
-      "Get-AgentFirewallState.ps1",
+      "Get-AgentFirewallState.ps1", "Get-AgentPathTrace.ps1",
     ]) expect(names).toContain(s);
     expect(files.map(rel)).toContain(join("scripts", "lib", "AgentScript.psm1"));
   });
@@ -122,7 +127,7 @@ describe.each(files.map((f) => [rel(f), f] as const))("%s", (_name, file) => {
 
   it("uses & only with literal, allow-listed native tools", async () => {
     const { root } = await load(file);
-    const viaOperator = commandCalls(root).filter((c) => c.callOperator);
+    const viaOperator = commandCalls(root).filter((c) => c.callOperator && !(rel(file) === SYSTEM_TOOL_CALL.script && c.name === SYSTEM_TOOL_CALL.name));
     for (const c of viaOperator) expect(NATIVE_ALLOWED.has(c.name), `& ${c.name} at ${c.node.startPosition.row + 1}`).toBe(true);
     if (viaOperator.length > 0) expect(rel(file)).toBe(join("scripts", "lib", "AgentScript.psm1"));
   });
@@ -239,6 +244,23 @@ describe("scripts/lib/AgentScript.psm1", () => {
     const fn = allNodes(root).find((n) => n.type === "function_statement" && /function Invoke-AgentNative\b/.test(n.text));
     expect(fn?.text).toMatch(/\$ErrorActionPreference = 'Continue'/);
     expect(fn?.text).toMatch(/ValidateSet\('netsh', 'ipconfig'\)/);
+    expect(fn?.text).toMatch(/\$LASTEXITCODE/);
+  });
+});
+
+describe("scripts/Get-AgentPathTrace.ps1", () => {
+  it("runs only TRACERT.EXE or PATHPING.EXE from %SystemRoot%\\System32, each argument its own token, the target parsed first", async () => {
+    const { root, src } = await load(join(ROOT, SYSTEM_TOOL_CALL.script));
+    const viaOperator = commandCalls(root).filter((c) => c.callOperator);
+    expect(viaOperator.map((c) => `${c.name} ${c.args.trim()}`)).toEqual(["$Exe @Arguments 2>&1"]);
+    // $Exe is only ever the parameter, and the one caller builds it from SystemRoot\System32 and a literal name.
+    expect(src.match(/\$exe = .*/gi)).toEqual(["$exe = Join-Path (Join-Path $env:SystemRoot 'System32') $file"]);
+    expect(src.match(/\$file = '[^']*'/g)).toEqual(["$file = 'TRACERT.EXE'", "$file = 'PATHPING.EXE'"]);
+    // The address that reaches the tool is the parsed one, never the params text.
+    expect(src.match(/\$arguments = @\(.*\)/g)?.every((a) => a.endsWith("$target.ToString())"))).toBe(true);
+    expect(src).toMatch(/\[System\.Net\.IPAddress\]::TryParse\(\$Text, \[ref\]\$parsed\)/);
+    const fn = allNodes(root).find((n) => n.type === "function_statement" && /function Invoke-TraceTool\b/.test(n.text));
+    expect(fn?.text).toMatch(/\$ErrorActionPreference = 'Continue'/);
     expect(fn?.text).toMatch(/\$LASTEXITCODE/);
   });
 });

@@ -2,7 +2,7 @@
 // real history writer filled, opened in headless Debian Chromium driven by playwright-core. The chart must render,
 // the incident rows must be in the DOM, and no request may leave the page.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -34,9 +34,23 @@ describe.skipIf(missing !== null)(`the evidence report in headless Chromium${mis
         { start: from + 20 * 3_600_000, end: from + 20.2 * 3_600_000, verdict: "dns-failure", code: "DNS_TIMEOUT" },
       ],
     });
+    // The game's logs: one session that named its raid server two hours ago (TarkovHelper's real line shape,
+    // josephjang/TarkovHelper docs/eft-log-patterns.md @a214a95a; the game writes local time).
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const d = new Date(to - 2 * 3_600_000);
+    const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.106`;
+    const session = `log_${local.slice(0, 10).replace(/-/g, ".")}_${local.slice(11, 19).replace(/:/g, "-")}_1.0.0.2.42157`;
+    const logs = join(dir, "Logs");
+    mkdirSync(join(logs, session), { recursive: true });
+    writeFileSync(
+      join(logs, session, `${session.slice(4)} application_000.log`),
+      `${local}|1.0.0.2.42157|Debug|application|TRACE-NetworkGameCreate profileStatus: 'Profileid: 69193861844e4f097e00ec2e, Status: Busy, RaidMode: Online, Ip: 104.200.159.98, Port: 17001, Location: Interchange, Sid: US-DAL03G010_692ee0420a302012001058bd_02.12.25_15-49-06, GameMode: deathmatch, shortId: RTCSZQ'\r\n`,
+    );
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ game: { logsDir: logs } }));
     const out = join(dir, "report.html");
     const cli = await new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
-      execFile(process.execPath, [CLI, "report", "--since", "24h", "--out", out, "--data-dir", dataDir], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
+      execFile(process.execPath, [CLI, "report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
         res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
@@ -71,6 +85,10 @@ describe.skipIf(missing !== null)(`the evidence report in headless Chromium${mis
       expect(await rows.nth(0).innerText()).toMatch(/UTC.*30 min.*can't reach Tarkov's servers.*120 of 12\d/s);
       expect(await page.locator("#isp-letter").innerText()).toMatch(/Could you please check the routing/);
       expect(await page.locator("#bsg-ticket").innerText()).toMatch(/confirmed these outages/);
+      // The raid server the game's logs named: address, data centre, map, which log.
+      expect(await page.locator("#raid-servers tr.raid-row").count()).toBe(1);
+      expect(await page.locator("#raid-servers tr.raid-row").innerText()).toMatch(/104\.200\.159\.98:17001\s+US-DAL03\s+Interchange\s+the game's application log/);
+      expect(await page.locator("#bsg-ticket").innerText()).toMatch(/Raid server: 104\.200\.159\.98:17001, data centre US-DAL03, map Interchange/);
       mkdirSync(ARTIFACTS, { recursive: true });
       const shot = join(ARTIFACTS, "report-chart.png");
       await page.locator("#timeline").screenshot({ path: shot });

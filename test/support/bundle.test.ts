@@ -236,7 +236,7 @@ describe("support bundle", () => {
     expect(r.path).toBeNull();
     expect(r.planned.map((p) => p.path)).toContain("summary.md");
     expect(r.preview.length).toBeGreaterThan(0);
-    for (const d of r.preview) expect(`${d.secretHint} ${d.replacement}`).not.toMatch(/KappaHolder|SECRET-LAUNCHER-TOKEN/);
+    for (const d of r.preview) expect(`${JSON.stringify(d.rules)} ${d.before} ${d.after}`).not.toMatch(/KappaHolder|SECRET-LAUNCHER-TOKEN/);
     expect(r.preview.some((d) => d.path.startsWith(`game/${SESSION}/`))).toBe(true);
   });
 });

@@ -30,6 +30,7 @@ export const READ_SCRIPTS = {
   networkSnapshot: "Get-AgentNetworkSnapshot.ps1",
   eftInstall: "Get-AgentEftInstall.ps1",
   firewallState: "Get-AgentFirewallState.ps1",
+  pathTrace: "Get-AgentPathTrace.ps1",
 } as const;
 
 /** Fix by id, or undefined. */

@@ -14,6 +14,7 @@ export const SCRIPT_NAMES = [
   "Clear-AgentDnsCache", "Update-AgentDhcpLease", "Set-AgentDnsServer", "Restore-AgentDnsServer", "Add-AgentFirewallRule",
   "Remove-AgentFirewallRule", "Add-AgentDefenderExclusion", "Remove-AgentDefenderExclusion", "Restart-AgentBsgLauncher",
   "Reset-AgentNetworkStack", "Get-AgentNetworkSnapshot", "Get-AgentEftInstall", "Get-AgentFirewallState",
+  "Get-AgentPathTrace",
 ];
 
 export interface FakeBehaviour {
