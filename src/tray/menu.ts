@@ -6,6 +6,7 @@
  */
 import type { TrayIconName } from "../core/alert-text.js";
 import { sanitizeForDisplay } from "../core/display-text.js";
+import { EN, messages, type Locale } from "../core/i18n/index.js";
 
 /** Fix slots allocated at start; more fixes than this are not shown. */
 export const FIX_SLOTS = 8;
@@ -25,6 +26,13 @@ export interface TrayView {
   autoFix: boolean;
   paused: boolean;
   fixes: readonly FixEntry[];
+  /**
+   * What the agent can undo, from its journal: `dns` = its DNS switches still in place ("Put my previous DNS
+   * back"), `all` = every change it made and still owns ("Undo all changes the agent made"). Absent = nothing.
+   */
+  undo?: { dns: number; all: number };
+  /** The language of the menu's own words (the status line and tooltip come in already written). */
+  locale?: Locale;
 }
 
 export type ItemKey =
@@ -32,6 +40,8 @@ export type ItemKey =
   | "diagnose"
   | "fixes"
   | `fix-${number}`
+  | "restore-dns"
+  | "undo-all"
   | "auto-fix"
   | "open-logs"
   | "bundle"
@@ -58,7 +68,9 @@ export type MenuCommand =
   | { kind: "pause" }
   | { kind: "resume" }
   | { kind: "quit" }
-  | { kind: "apply-fix"; fixId: string };
+  | { kind: "apply-fix"; fixId: string }
+  | { kind: "restore-dns" }
+  | { kind: "undo-all" };
 
 /** systray2's separator marker (a title the tray binary turns into a separator line). */
 export const SEPARATOR_TITLE = "<SEPARATOR>";
@@ -66,50 +78,46 @@ export const SEPARATOR_TITLE = "<SEPARATOR>";
 /** Shown until the first round has finished. */
 export const INITIAL_VIEW: TrayView = {
   icon: "unknown",
-  statusLine: "Checking the connection…",
-  tooltip: "Tarkov connection: checking…",
+  statusLine: EN.tray.checking,
+  tooltip: EN.tray.tooltipChecking,
   autoFix: false,
   paused: false,
   fixes: [],
 };
 
-export const PAUSE_TITLE = "Pause monitoring for 30 min";
-export const RESUME_TITLE = "Resume monitoring";
+export const PAUSE_TITLE = EN.tray.pause;
+export const RESUME_TITLE = EN.tray.resume;
 const MAX_TITLE = 64;
 
 /** The whole menu for a view; same keys and order for every view. */
 export function buildMenu(view: TrayView): MenuItemModel[] {
+  const t = messages(view.locale ?? "en").tray;
   const applicable = view.fixes.filter((f) => f.applicable).length;
+  const undo = view.undo ?? { dns: 0, all: 0 };
   const fixSlots: MenuItemModel[] = Array.from({ length: FIX_SLOTS }, (_, i) => {
     const fix = view.fixes[i];
     return fix
-      ? item(`fix-${i}`, fix.title, fix.applicable ? "Apply this fix now" : "Not needed for the current problem", {
-          enabled: fix.applicable,
-        })
-      : item(`fix-${i}`, "(no fix)", "", { enabled: false, hidden: true });
+      ? item(`fix-${i}`, fix.title, fix.applicable ? t.fixApplyTip : t.fixNotNeededTip, { enabled: fix.applicable })
+      : item(`fix-${i}`, t.noFix, "", { enabled: false, hidden: true });
   });
   return [
     item("status", view.statusLine, view.tooltip, { enabled: false }),
     separator(1),
-    item("diagnose", "Diagnose now", "Check the connection to Tarkov right away"),
+    item("diagnose", t.diagnose, t.diagnoseTip),
     {
-      ...item(
-        "fixes",
-        view.fixes.length === 0 ? "Fixes (none available)" : applicable > 0 ? `Fixes (${applicable})` : "Fixes",
-        "Automatic fixes for the current problem",
-        { enabled: view.fixes.length > 0 },
-      ),
+      ...item("fixes", view.fixes.length === 0 ? t.fixesNone : applicable > 0 ? t.fixesCount(applicable) : t.fixes, t.fixesTip, { enabled: view.fixes.length > 0 }),
       children: fixSlots,
     },
-    item("auto-fix", "Auto-fix approved problems", "Apply the fixes you approved without asking", { checked: view.autoFix }),
+    // Undo is always in the same place and greyed out when there is nothing of the agent's to put back.
+    item("restore-dns", t.restoreDns, undo.dns > 0 ? t.restoreDnsTip : t.restoreDnsNothingTip, { enabled: undo.dns > 0 }),
+    item("undo-all", t.undoAll, undo.all > 0 ? t.undoAllTip(undo.all) : t.undoAllNothingTip, { enabled: undo.all > 0 }),
+    item("auto-fix", t.autoFix, t.autoFixTip, { checked: view.autoFix }),
     separator(2),
-    item("open-logs", "Open logs folder", "Show the agent's log files"),
-    item("bundle", "Collect support bundle", "Save a zip with logs and results for support"),
-    view.paused
-      ? item("pause", RESUME_TITLE, "Start watching the connection again")
-      : item("pause", PAUSE_TITLE, "Stop checks and alerts for 30 minutes"),
+    item("open-logs", t.openLogs, t.openLogsTip),
+    item("bundle", t.bundle, t.bundleTip),
+    view.paused ? item("pause", t.resume, t.resumeTip) : item("pause", t.pause, t.pauseTip),
     separator(3),
-    item("quit", "Quit", "Stop the agent"),
+    item("quit", t.quit, t.quitTip),
   ];
 }
 
@@ -151,6 +159,10 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
       return view.paused ? { kind: "resume" } : { kind: "pause" };
     case "quit":
       return { kind: "quit" };
+    case "restore-dns":
+      return (view.undo?.dns ?? 0) > 0 ? { kind: "restore-dns" } : null;
+    case "undo-all":
+      return (view.undo?.all ?? 0) > 0 ? { kind: "undo-all" } : null;
     default: {
       const m = /^fix-(\d+)$/.exec(key);
       const fix = m ? view.fixes[Number(m[1])] : undefined;

@@ -41,6 +41,10 @@ export interface TrayActions {
   resume(): unknown;
   quit(): unknown;
   applyFix(id: string): unknown;
+  /** "Put my previous DNS back": undo the agent's DNS switches. */
+  restoreDns(): unknown;
+  /** "Undo all changes the agent made". */
+  undoAll(): unknown;
 }
 
 /** The subset of the winston logger the tray uses. */
@@ -213,6 +217,10 @@ export async function startTray(opts: StartTrayOptions): Promise<TrayHandle | nu
             return actions.quit();
           case "apply-fix":
             return actions.applyFix(command.fixId);
+          case "restore-dns":
+            return actions.restoreDns();
+          case "undo-all":
+            return actions.undoAll();
         }
       })
       .catch((err: unknown) => logger.error("tray action failed", { component: "tray", action: slot, error: msg(err) }))

@@ -47,6 +47,8 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
     resume: vi.fn(async () => undefined),
     quit: vi.fn(async () => undefined),
     applyFix: vi.fn(async () => undefined),
+      restoreDns: vi.fn(async () => undefined),
+      undoAll: vi.fn(async () => undefined),
   } satisfies TrayActions;
   const logLines: string[] = [];
   const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void logLines.push(`${level} ${message} ${JSON.stringify(meta)}`);

@@ -5,6 +5,7 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { EN } from "../../src/core/i18n/index.js";
 import { INITIAL_VIEW, PAUSE_TITLE, RESUME_TITLE, type TrayView } from "../../src/tray/menu.js";
 import { startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
 
@@ -51,6 +52,8 @@ function rig(mode = "normal", opts: { executable?: boolean } = {}): Rig {
       resume: vi.fn(async () => undefined),
       quit: vi.fn(async () => undefined),
       applyFix: vi.fn(async () => undefined),
+      restoreDns: vi.fn(async () => undefined),
+      undoAll: vi.fn(async () => undefined),
     },
     logger: { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
   };
@@ -128,13 +131,15 @@ describe("startTray with a fake tray binary", () => {
       [2, "<SEPARATOR>", true, false],
       [3, "Diagnose now", true, false],
       [4, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [5 + i, "(no fix)", false, true])],
-      [13, "Auto-fix approved problems", true, false],
-      [14, "<SEPARATOR>", true, false],
-      [15, "Open logs folder", true, false],
-      [16, "Collect support bundle", true, false],
-      [17, PAUSE_TITLE, true, false],
-      [18, "<SEPARATOR>", true, false],
-      [19, "Quit", true, false],
+      [13, "Put my previous DNS back", false, false],
+      [14, "Undo all changes the agent made", false, false],
+      [15, "Auto-fix approved problems", true, false],
+      [16, "<SEPARATOR>", true, false],
+      [17, "Open logs folder", true, false],
+      [18, "Collect support bundle", true, false],
+      [19, PAUSE_TITLE, true, false],
+      [20, "<SEPARATOR>", true, false],
+      [21, "Quit", true, false],
     ]);
     expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
   });
@@ -152,8 +157,8 @@ describe("startTray with a fake tray binary", () => {
     });
     expect(updates).toEqual([
       item(1, OUTAGE.statusLine, OUTAGE.tooltip, false),
-      item(4, "Fixes (1)", "Automatic fixes for the current problem", true),
-      item(5, "Restart the game and launcher", "Apply this fix now", true),
+      item(4, "Fixes (1)", EN.tray.fixesTip, true),
+      item(5, "Restart the game and launcher", EN.tray.fixApplyTip, true),
       item(6, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
       { type: "update-menu", menu: { icon: iconB64("down"), title: "Tarkov Connection Agent", tooltip: OUTAGE.tooltip, items: [] } },
     ]);
@@ -168,10 +173,10 @@ describe("startTray with a fake tray binary", () => {
     expect(sent(r).slice(6)).toEqual([
       {
         type: "update-item",
-        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 13 },
+        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 15 },
         seq_id: -1,
       },
-      item(17, RESUME_TITLE, "Start watching the connection again", true),
+      item(19, RESUME_TITLE, "Start watching the connection again", true),
     ]);
   });
 
@@ -180,25 +185,31 @@ describe("startTray with a fake tray binary", () => {
     const h = (await start(r))!;
     h.update(OUTAGE);
     click(r, 3); // Diagnose now
-    click(r, 17); // Pause
+    click(r, 19); // Pause
     click(r, 5); // fix slot 0
     click(r, 6); // fix slot 1: not applicable
-    click(r, 13); // auto-fix checkbox (off → on)
+    click(r, 13); // "Put my previous DNS back": nothing to undo in this view
+    click(r, 15); // auto-fix checkbox (off → on)
     click(r, 1); // status line
-    click(r, 15);
-    click(r, 16);
+    click(r, 17);
+    click(r, 18);
     await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
     expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
     expect(r.actions.applyFix.mock.calls).toEqual([["restart-launcher"]]);
     expect(r.actions.toggleAutoFix.mock.calls).toEqual([[true]]);
     expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
-    h.update({ ...OUTAGE, paused: true });
-    click(r, 17); // now "Resume"
-    click(r, 19);
+    expect(r.actions.restoreDns).not.toHaveBeenCalled();
+    h.update({ ...OUTAGE, paused: true, undo: { dns: 1, all: 2 } });
+    click(r, 19); // now "Resume"
+    click(r, 13); // "Put my previous DNS back", now enabled
+    click(r, 14); // "Undo all changes the agent made"
+    click(r, 21);
     await waitFor(() => r.actions.quit.mock.calls.length === 1);
     expect(r.actions.resume).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
+    expect(r.actions.restoreDns).toHaveBeenCalledTimes(1);
+    expect(r.actions.undoAll).toHaveBeenCalledTimes(1);
   });
 
   it("a throwing or rejecting action is logged and the tray keeps working", async () => {
@@ -211,7 +222,7 @@ describe("startTray with a fake tray binary", () => {
     });
     const h = (await start(r))!;
     click(r, 3);
-    click(r, 15);
+    click(r, 17);
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
       expect.arrayContaining(["boom sync", "boom async"]),

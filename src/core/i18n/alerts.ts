@@ -9,9 +9,9 @@ const DROPS_RU = { one: "обрыв", few: "обрыва", many: "обрывов
 
 export const en = {
   /** The fix the agent can do, given as the one next step. */
-  fixAction: (fix: string) => `The agent can do the next step for you: open the tray menu → Fixes → ${fix}.`,
+  fixAction: (fix: string) => `Tray menu → Fixes → ${fix}.`,
   /** An auto-approved fix is being applied right after the drop (its outcome arrives as its own toast). */
-  fixAuto: (fix: string) => `The agent is applying your approved fix now: ${fix}. A toast tells you how it went.`,
+  fixAuto: (fix: string) => `The agent is applying it now (${fix}); a toast says how it went.`,
   before: (name: string) => `(Before: ${name}.)`,
   recoveryTitle: (duration: string) => `BSG reachable again after ${duration}`,
   recoveryBody: (name: string) => `Cause: ${name}. You can queue again.`,
@@ -45,7 +45,7 @@ export const en = {
   // Undo from the tray
   undoDnsTitle: "Your previous DNS is back",
   undoAllTitle: "Everything the agent changed is undone",
-  undoneCount: (n: number) => `${n === 1 ? "1 change was" : `${n} changes were`} put back exactly as they were.`,
+  undoneCount: (n: number) => (n === 1 ? "1 change was put back exactly as it was." : `${n} changes were put back exactly as they were.`),
   undoNothingTitle: "Nothing to undo",
   undoNothingBody: "The agent has no change of its own left on this PC.",
   undoFailedTitle: "Some changes could not be undone",
@@ -66,8 +66,8 @@ export const en = {
 };
 
 export const ru: typeof en = {
-  fixAction: (fix: string) => `Следующий шаг агент может сделать за вас: меню в трее → Исправления → ${fix}.`,
-  fixAuto: (fix: string) => `Агент уже применяет одобренное вами исправление: ${fix}. О результате придёт отдельное уведомление.`,
+  fixAction: (fix: string) => `Меню в трее → Исправления → ${fix}.`,
+  fixAuto: (fix: string) => `Агент уже применяет это (${fix}); о результате придёт уведомление.`,
   before: (name: string) => `(Было: ${name}.)`,
   recoveryTitle: (duration: string) => `Связь с BSG восстановилась через ${duration}`,
   recoveryBody: (name: string) => `Причина была: ${name}. Можно снова искать игру.`,

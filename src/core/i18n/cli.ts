@@ -28,7 +28,7 @@ export const en = {
   // `history`
   noIncidents: "No incidents yet: the agent has not seen the connection to BSG drop.",
   ongoing: "ongoing",
-  agentStopped: "(the agent stopped before it ended)",
+  agentStopped: "(agent stopped before it ended)",
   // `fix …`
   noFixes: "No fixes yet: the agent has not changed anything on this PC.",
   verdictLine: (name: string, id: string) => `Now: ${name} [${id}]`,
@@ -63,6 +63,9 @@ export const en = {
   providerOnlySwitch: "--provider only applies to switch-dns",
   idOrAll: "give either a fix/entry id or --all",
   undoneCount: (n: number) => `${n} change(s)`,
+  damageSetAside: (n: number, file: string, latest: string | null) =>
+    `note: ${n} damaged journal record(s) were set aside in ${file}${latest ? ` (latest: ${latest})` : ""}. They are not listed here and the agent cannot undo them; keep that file for support, or delete it once checked.`,
+  damageNotSetAside: (n: number) => `note: ${n} damaged journal record(s) were skipped and could not be moved aside (the folder is not writable).`,
 };
 
 export const ru: typeof en = {
@@ -118,4 +121,7 @@ export const ru: typeof en = {
   providerOnlySwitch: "--provider подходит только для switch-dns",
   idOrAll: "укажите id исправления/записи или --all",
   undoneCount: (n: number) => count("ru", n, CHANGES_RU),
+  damageSetAside: (n: number, file: string, latest: string | null) =>
+    `внимание: повреждённые записи журнала (${n}) отложены в ${file}${latest ? ` (последняя причина: ${latest})` : ""}. Здесь они не показаны, и агент не может их отменить; сохраните этот файл для поддержки или удалите его после проверки.`,
+  damageNotSetAside: (n: number) => `внимание: повреждённые записи журнала (${n}) пропущены и не отложены (в папку нельзя писать).`,
 };

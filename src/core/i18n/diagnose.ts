@@ -9,7 +9,7 @@ const SERVERS_RU = { one: "сервера", few: "серверов", many: "се
 
 export const en = {
   confidence: { high: "", medium: " (fairly sure)", low: " (unsure)" } as Record<"high" | "medium" | "low", string>,
-  checkedAt: (at: string, seconds: string) => `Checked at ${at}, in ${seconds} s.`,
+  checkedAt: (day: string, time: string, seconds: string) => `Checked on ${day} at ${time}, in ${seconds} s.`,
   cutShort: "Some checks were cut short by the time limit.",
   sawHeading: "What the agent saw:",
   nextHeading: "What to do next:",
@@ -69,8 +69,8 @@ export const en = {
 };
 
 export const ru: typeof en = {
-  confidence: { high: "", medium: " (почти наверняка)", low: " (не уверен)" },
-  checkedAt: (at: string, seconds: string) => `Проверено в ${at}, за ${seconds} с.`,
+  confidence: { high: "", medium: " (скорее всего)", low: " (не уверен)" },
+  checkedAt: (day: string, time: string, seconds: string) => `Проверено ${day} в ${time}, за ${seconds} с.`,
   cutShort: "Часть проверок оборвана по лимиту времени.",
   sawHeading: "Что увидел агент:",
   nextHeading: "Что делать дальше:",
@@ -78,7 +78,7 @@ export const ru: typeof en = {
   step: (n: number) => `(шаг ${n} чек-листа)`,
   detailsHeading: "Подробности (для поддержки):",
   verdictId: (verdict: string, variant: string, confidence: string) => `вердикт ${verdict}, вариант ${variant}, уверенность ${confidence}`,
-  evidenceHeading: "Доказательства:",
+  evidenceHeading: "Данные проверок:",
   connectionsHeading: "Соединения (время на каждый шаг или код ошибки):",
   tableHead: ["цель", "группа", "DNS", "TCP", "TLS", "HTTP"],
   checkBroken: "проверка сломалась (ошибка агента)",
@@ -110,7 +110,7 @@ export const ru: typeof en = {
     other: "по разным причинам",
   },
   controlsOk: (ok: number, n: number) => `Другие сайты работают (${ok} из ${n}).`,
-  controlsPartly: (ok: number, n: number) => `Из других сайтов отвечают только ${ok} из ${n}.`,
+  controlsPartly: (ok: number, n: number) => `Другие сайты отвечают не все: только ${ok} из ${n}.`,
   controlsDown: (n: number) => `Другие сайты тоже не отвечают (0 из ${n}).`,
   controlsUnknown: "Другие сайты проверить не удалось.",
   dnsSystemFails: "Ваш DNS-сервер не находит серверы BSG, а публичные DNS находят.",
