@@ -171,7 +171,7 @@ export class Agent {
   onStateChange(s: MonitorSnapshot): void {
     this.guard("tray update", () => this.viewListener?.(this.view(s)));
     this.checkRaidEnded();
-    if (!this.saidAllGood && s.verdict === "ok" && s.mode === "running") {
+    if (!this.saidAllGood && s.status === "ok" && s.verdict === "ok" && s.mode === "running") {
       this.saidAllGood = true;
       this.guard("event output", () => this.sayLine(this.m.cli.allGood(this.deps.checks?.() ?? 0, clock(this.now()))));
     }
