@@ -23,6 +23,8 @@ export interface FixSession {
   journalDamage?: () => JournalDamage | null;
   /** The player's language; English when absent. */
   messages?: Messages;
+  /** Set when fixes cannot run here (no working PowerShell): the plain-words reason, said before anything else. */
+  unavailable?: string;
   close(): Promise<void>;
 }
 
@@ -102,11 +104,12 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const diagnosis = opts.diagnose && s.diagnose ? await s.diagnose() : null;
         const listing = await s.engine.listFixes(diagnosis);
         if (opts.json) {
-          out(jsonOut({ verdict: diagnosis?.verdict ?? null, ...listing }));
+          out(jsonOut({ verdict: diagnosis?.verdict ?? null, available: s.unavailable === undefined, ...(s.unavailable ? { unavailableReason: s.unavailable } : {}), ...listing }));
           return EXIT.ok;
         }
         const m = s.messages ?? EN;
         const fl = m.cli.fixFlags;
+        if (s.unavailable) out(`${s.unavailable}\n${m.cli.couldDoWithIt}\n`);
         if (diagnosis) out(`${m.cli.verdictLine(m.verdicts.name[diagnosis.verdict], diagnosis.verdict)}\n`);
         for (const f of listing.fixes) {
           const flags = [f.appliesNow ? fl.appliesNow : null, fl.risk(f.risk), fl.policy(f.policy.effective), f.policy.note === "HIGH_RISK_NEVER_AUTO" ? fl.highRiskAsks : null, f.needsAdmin ? fl.admin : null, f.reversible ? fl.undoable : fl.oneWay, f.rebootNeeded ? fl.restart : null, f.undoable > 0 ? fl.toUndo(f.undoable) : null];
@@ -141,6 +144,10 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           err(`error: ${m.cli.providerOnlySwitch}\n`);
           return EXIT.usage;
         }
+        if (s.unavailable) {
+          err(`${s.unavailable}\n`);
+          return EXIT.failed;
+        }
         let r: ApplyReport;
         try {
           r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
@@ -169,6 +176,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         return;
       }
       withSession(async (s) => {
+        // Undo still runs: with nothing journalled it needs no PowerShell, and anything it cannot undo is reported.
+        if (s.unavailable) err(`${s.unavailable}\n`);
         let r: UndoReport;
         if (opts.all === true) {
           // A crash may have left a change half-recorded: settle it first so --all really means all.

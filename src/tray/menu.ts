@@ -33,10 +33,18 @@ export interface TrayView {
   undo?: { dns: number; all: number };
   /** The language of the menu's own words (the status line and tooltip come in already written). */
   locale?: Locale;
+  /** "Start with Windows" checkbox; null or absent where it does not apply (not Windows, not installed): hidden. */
+  startWithWindows?: boolean | null;
+  /** The last message that could not be shown as a toast (toasts off or broken); shown until clicked. */
+  notice?: string | null;
+  /** Why fixes cannot run here (e.g. no Windows PowerShell); replaces the Fixes submenu's title. */
+  fixesNote?: string | null;
 }
 
 export type ItemKey =
   | "status"
+  | "notice"
+  | "autostart"
   | "diagnose"
   | "fixes"
   | `fix-${number}`
@@ -70,7 +78,9 @@ export type MenuCommand =
   | { kind: "quit" }
   | { kind: "apply-fix"; fixId: string }
   | { kind: "restore-dns" }
-  | { kind: "undo-all" };
+  | { kind: "undo-all" }
+  | { kind: "toggle-autostart"; enable: boolean }
+  | { kind: "dismiss-notice" };
 
 /** systray2's separator marker (a title the tray binary turns into a separator line). */
 export const SEPARATOR_TITLE = "<SEPARATOR>";
@@ -100,18 +110,26 @@ export function buildMenu(view: TrayView): MenuItemModel[] {
       ? item(`fix-${i}`, fix.title, fix.applicable ? t.fixApplyTip : t.fixNotNeededTip, { enabled: fix.applicable })
       : item(`fix-${i}`, t.noFix, "", { enabled: false, hidden: true });
   });
+  const notice = view.notice ?? null;
   return [
     item("status", view.statusLine, view.tooltip, { enabled: false }),
+    item("notice", notice === null ? t.noNotice : `⚠ ${notice}`, t.noticeTip, { hidden: notice === null }),
     separator(1),
     item("diagnose", t.diagnose, t.diagnoseTip),
     {
-      ...item("fixes", view.fixes.length === 0 ? t.fixesNone : applicable > 0 ? t.fixesCount(applicable) : t.fixes, t.fixesTip, { enabled: view.fixes.length > 0 }),
+      ...item("fixes", view.fixesNote ? view.fixesNote : view.fixes.length === 0 ? t.fixesNone : applicable > 0 ? t.fixesCount(applicable) : t.fixes, t.fixesTip, {
+        enabled: view.fixes.length > 0 && !view.fixesNote,
+      }),
       children: fixSlots,
     },
     // Undo is always in the same place and greyed out when there is nothing of the agent's to put back.
     item("restore-dns", t.restoreDns, undo.dns > 0 ? t.restoreDnsTip : t.restoreDnsNothingTip, { enabled: undo.dns > 0 }),
     item("undo-all", t.undoAll, undo.all > 0 ? t.undoAllTip(undo.all) : t.undoAllNothingTip, { enabled: undo.all > 0 }),
     item("auto-fix", t.autoFix, t.autoFixTip, { checked: view.autoFix }),
+    item("autostart", t.autostart, t.autostartTip, {
+      checked: view.startWithWindows === true,
+      hidden: view.startWithWindows === null || view.startWithWindows === undefined,
+    }),
     separator(2),
     item("open-logs", t.openLogs, t.openLogsTip),
     item("bundle", t.bundle, t.bundleTip),
@@ -163,6 +181,10 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
       return (view.undo?.dns ?? 0) > 0 ? { kind: "restore-dns" } : null;
     case "undo-all":
       return (view.undo?.all ?? 0) > 0 ? { kind: "undo-all" } : null;
+    case "autostart":
+      return view.startWithWindows === null || view.startWithWindows === undefined ? null : { kind: "toggle-autostart", enable: !view.startWithWindows };
+    case "notice":
+      return view.notice ? { kind: "dismiss-notice" } : null;
     default: {
       const m = /^fix-(\d+)$/.exec(key);
       const fix = m ? view.fixes[Number(m[1])] : undefined;

@@ -115,10 +115,14 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
     const labels = nodes.filter((n) => n.props.type !== "separator").map((n) => [n.props.label, n.props.enabled ?? true, n.props.visible ?? true]);
     expect(labels).toEqual([
       ["Checking the connection…", false, true],
+      ["(no message)", true, false], // undelivered-toast line: hidden until a toast fails
       ["Diagnose now", true, true],
       ["Fixes (none available)", false, true],
       ...Array.from({ length: 8 }, () => ["(no fix)", false, false]),
+      ["Put my previous DNS back", false, true], // greyed out: nothing of the agent's to undo
+      ["Undo all changes the agent made", false, true],
       ["Auto-fix approved problems", true, true],
+      ["Start with Windows", true, false], // hidden where it does not apply (here: not Windows)
       ["Open logs folder", true, true],
       ["Collect support bundle", true, true],
       [PAUSE_TITLE, true, true],

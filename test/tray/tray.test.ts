@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EN } from "../../src/core/i18n/index.js";
 import { INITIAL_VIEW, PAUSE_TITLE, RESUME_TITLE, type TrayView } from "../../src/tray/menu.js";
+import { startSupervisedTray } from "../../src/tray/supervisor.js";
 import { startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -128,18 +129,20 @@ describe("startTray with a fake tray binary", () => {
       items.map((i) => [i.__id, i.title, i.enabled, i.hidden ?? false, ...(i.items ? [summary(i.items as Record<string, unknown>[])] : [])]);
     expect(summary(menu.items)).toEqual([
       [1, "Checking the connection…", false, false],
-      [2, "<SEPARATOR>", true, false],
-      [3, "Diagnose now", true, false],
-      [4, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [5 + i, "(no fix)", false, true])],
-      [13, "Put my previous DNS back", false, false],
-      [14, "Undo all changes the agent made", false, false],
-      [15, "Auto-fix approved problems", true, false],
-      [16, "<SEPARATOR>", true, false],
-      [17, "Open logs folder", true, false],
-      [18, "Collect support bundle", true, false],
-      [19, PAUSE_TITLE, true, false],
-      [20, "<SEPARATOR>", true, false],
-      [21, "Quit", true, false],
+      [2, "(no message)", true, true],
+      [3, "<SEPARATOR>", true, false],
+      [4, "Diagnose now", true, false],
+      [5, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [6 + i, "(no fix)", false, true])],
+      [14, "Put my previous DNS back", false, false],
+      [15, "Undo all changes the agent made", false, false],
+      [16, "Auto-fix approved problems", true, false],
+      [17, "Start with Windows", true, true],
+      [18, "<SEPARATOR>", true, false],
+      [19, "Open logs folder", true, false],
+      [20, "Collect support bundle", true, false],
+      [21, PAUSE_TITLE, true, false],
+      [22, "<SEPARATOR>", true, false],
+      [23, "Quit", true, false],
     ]);
     expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
   });
@@ -157,9 +160,9 @@ describe("startTray with a fake tray binary", () => {
     });
     expect(updates).toEqual([
       item(1, OUTAGE.statusLine, OUTAGE.tooltip, false),
-      item(4, "Fixes (1)", EN.tray.fixesTip, true),
-      item(5, "Restart the game and launcher", EN.tray.fixApplyTip, true),
-      item(6, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
+      item(5, "Fixes (1)", EN.tray.fixesTip, true),
+      item(6, "Restart the game and launcher", EN.tray.fixApplyTip, true),
+      item(7, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
       { type: "update-menu", menu: { icon: iconB64("down"), title: "Tarkov Connection Agent", tooltip: OUTAGE.tooltip, items: [] } },
     ]);
     // The misspelt combined action is never used: the binary would silently drop it (§1 gotcha 3).
@@ -173,10 +176,10 @@ describe("startTray with a fake tray binary", () => {
     expect(sent(r).slice(6)).toEqual([
       {
         type: "update-item",
-        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 15 },
+        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 16 },
         seq_id: -1,
       },
-      item(19, RESUME_TITLE, "Start watching the connection again", true),
+      item(21, RESUME_TITLE, "Start watching the connection again", true),
     ]);
   });
 
@@ -184,15 +187,15 @@ describe("startTray with a fake tray binary", () => {
     const r = rig();
     const h = (await start(r))!;
     h.update(OUTAGE);
-    click(r, 3); // Diagnose now
-    click(r, 19); // Pause
-    click(r, 5); // fix slot 0
-    click(r, 6); // fix slot 1: not applicable
-    click(r, 13); // "Put my previous DNS back": nothing to undo in this view
-    click(r, 15); // auto-fix checkbox (off → on)
+    click(r, 4); // Diagnose now
+    click(r, 21); // Pause
+    click(r, 6); // fix slot 0
+    click(r, 7); // fix slot 1: not applicable
+    click(r, 14); // "Put my previous DNS back": nothing to undo in this view
+    click(r, 16); // auto-fix checkbox (off → on)
     click(r, 1); // status line
-    click(r, 17);
-    click(r, 18);
+    click(r, 19);
+    click(r, 20);
     await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
     expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
@@ -201,10 +204,10 @@ describe("startTray with a fake tray binary", () => {
     expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
     expect(r.actions.restoreDns).not.toHaveBeenCalled();
     h.update({ ...OUTAGE, paused: true, undo: { dns: 1, all: 2 } });
-    click(r, 19); // now "Resume"
-    click(r, 13); // "Put my previous DNS back", now enabled
-    click(r, 14); // "Undo all changes the agent made"
-    click(r, 21);
+    click(r, 21); // now "Resume"
+    click(r, 14); // "Put my previous DNS back", now enabled
+    click(r, 15); // "Undo all changes the agent made"
+    click(r, 23);
     await waitFor(() => r.actions.quit.mock.calls.length === 1);
     expect(r.actions.resume).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
@@ -221,13 +224,13 @@ describe("startTray with a fake tray binary", () => {
       throw new Error("boom async");
     });
     const h = (await start(r))!;
-    click(r, 3);
-    click(r, 17);
+    click(r, 4);
+    click(r, 19);
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
       expect.arrayContaining(["boom sync", "boom async"]),
     );
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 2);
     expect(h.alive).toBe(true);
   });
@@ -237,7 +240,7 @@ describe("startTray with a fake tray binary", () => {
     const h = (await start(r))!;
     appendFileSync(r.cmd, "stdout Gtk-Message: not json\n");
     await waitFor(() => r.logger.lines.some((l) => l.message.startsWith("tray binary printed a non-JSON line")));
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 1);
     expect(h.alive).toBe(true);
   });
@@ -247,13 +250,13 @@ describe("startTray with a fake tray binary", () => {
     let release!: () => void;
     r.actions.diagnoseNow.mockImplementation(() => new Promise<void>((res) => (release = res)));
     await start(r);
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 1);
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.logger.lines.some((l) => l.message.includes("click ignored")));
     release();
     await new Promise((res) => setTimeout(res, 20));
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 2);
   });
 
@@ -328,6 +331,83 @@ describe("startTray with a fake tray binary", () => {
     expect(isRunning(pid)).toBe(false);
     expect(onDied).not.toHaveBeenCalled();
     expect(r.logger.lines.some((l) => l.message.includes("killing it"))).toBe(true);
+  });
+});
+
+describe("Start with Windows and undelivered messages in the menu", () => {
+  it("shows the checkbox only where it applies, routes its clicks, and shows an undelivered message until clicked", async () => {
+    const r = rig();
+    const toggleAutostart = vi.fn();
+    const dismissNotice = vi.fn();
+    Object.assign(r.actions, { toggleAutostart, dismissNotice });
+    const h = (await start(r))!;
+    click(r, 17); // hidden "Start with Windows" (not applicable yet): inert
+    click(r, 2); // hidden notice: inert
+    await waitFor(() => r.logger.lines.filter((l) => l.message === "tray click").length === 2);
+    expect(r.logger.lines.filter((l) => l.message === "tray click").map((l) => l.meta?.command)).toEqual([undefined, undefined]);
+    h.update({ ...OUTAGE, startWithWindows: true, notice: "Tarkov servers are down (BSG side)" });
+    await waitFor(() => sent(r).some((m) => (m.item as { __id?: number } | undefined)?.__id === 17));
+    const items = sent(r).filter((m) => m.type === "update-item").map((m) => m.item as { __id: number; title: string; hidden: boolean; checked: boolean });
+    expect(items.find((i) => i.__id === 17)).toMatchObject({ title: "Start with Windows (√)", hidden: false, checked: true });
+    expect(items.find((i) => i.__id === 2)).toMatchObject({ title: "⚠ Tarkov servers are down (BSG side)", hidden: false });
+    click(r, 17);
+    click(r, 2);
+    await waitFor(() => toggleAutostart.mock.calls.length === 1 && dismissNotice.mock.calls.length === 1);
+    expect(toggleAutostart.mock.calls).toEqual([[false]]);
+  });
+});
+
+describe("startSupervisedTray: a tray binary that dies comes back, or the player is told", () => {
+  it("restarts a dead tray with the current view; updates reach the new process", async () => {
+    const r = rig();
+    const onRestarted = vi.fn();
+    const onGaveUp = vi.fn();
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [400, 400], onRestarted, onGaveUp }))!;
+    handles.push(h);
+    h.update(OUTAGE);
+    const first = fakePid(r);
+    appendFileSync(r.cmd, "die 3\n");
+    await waitFor(() => !h.alive);
+    writeFileSync(r.cmd, ""); // the next fake must not replay the order to die
+    await waitFor(() => onRestarted.mock.calls.length === 1, 5_000);
+    const pids = [...readFileSync(r.log, "utf8").matchAll(/started pid=(\d+)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    expect(pids[0]).toBe(first);
+    expect(isRunning(pids[1]!)).toBe(true);
+    expect(h.alive).toBe(true);
+    // The restarted tray starts from the view the agent last showed, not the initial one.
+    const menus = () => sent(r).filter((m) => Array.isArray(m.items)) as { tooltip: string }[];
+    await waitFor(() => menus().length === 2);
+    expect(menus()[1]!.tooltip).toBe(OUTAGE.tooltip);
+    h.update({ ...OUTAGE, paused: true });
+    await waitFor(() => sent(r).some((m) => (m.item as { title?: string } | undefined)?.title === RESUME_TITLE));
+    expect(onGaveUp).not.toHaveBeenCalled();
+    expect(r.logger.lines.some((l) => l.level === "warn" && l.message === "tray binary died; restarting it")).toBe(true);
+  });
+
+  it("gives up after its restarts are used up and says so in plain words", async () => {
+    const r = rig();
+    const onGaveUp = vi.fn();
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [50], onGaveUp }))!;
+    handles.push(h);
+    appendFileSync(r.cmd, "die 2\n");
+    // The restarted fake replays the command file from the start, so it dies again at once.
+    await waitFor(() => onGaveUp.mock.calls.length === 1, 5_000);
+    expect(onGaveUp.mock.calls[0]![0]).toMatch(/^The tray icon stopped \(exit code 2\) and was restarted 1 times without lasting\. The agent keeps watching/);
+    expect(h.alive).toBe(false);
+    expect(() => h.update(OUTAGE)).not.toThrow();
+  });
+
+  it("close() during the pause before a restart starts nothing", async () => {
+    const r = rig();
+    const onRestarted = vi.fn();
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [300], onRestarted }))!;
+    appendFileSync(r.cmd, "die 3\n");
+    await waitFor(() => !h.alive);
+    await h.close();
+    await new Promise((res) => setTimeout(res, 500));
+    expect(onRestarted).not.toHaveBeenCalled();
+    expect([...readFileSync(r.log, "utf8").matchAll(/started pid=/g)]).toHaveLength(1);
   });
 });
 

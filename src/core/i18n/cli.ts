@@ -32,6 +32,7 @@ export const en = {
   // `fix …`
   noFixes: "No fixes yet: the agent has not changed anything on this PC.",
   verdictLine: (name: string, id: string) => `Now: ${name} [${id}]`,
+  couldDoWithIt: "What the agent could do with it:",
   fixFlags: {
     appliesNow: "applies now",
     risk: (r: string) => `risk ${r}`,
@@ -90,6 +91,7 @@ export const ru: typeof en = {
   agentStopped: "(агент остановился раньше, чем инцидент закончился)",
   noFixes: "Исправлений пока нет: агент ничего не менял на этом компьютере.",
   verdictLine: (name: string, id: string) => `Сейчас: ${name} [${id}]`,
+  couldDoWithIt: "Что агент смог бы сделать с PowerShell:",
   fixFlags: {
     appliesNow: "подходит сейчас",
     risk: (r: string) => `риск ${({ low: "низкий", medium: "средний", high: "высокий" } as Record<string, string>)[r] ?? r}`,

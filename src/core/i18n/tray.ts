@@ -25,6 +25,20 @@ export const en = {
   undoAllNothingTip: "The agent has no change of its own left on this PC",
   autoFix: "Auto-fix approved problems",
   autoFixTip: "Apply the fixes you approved without asking",
+  autostart: "Start with Windows",
+  autostartTip: "Start the agent when you sign in to Windows",
+  autostartFailed: "Start with Windows could not be changed",
+  noNotice: "(no message)",
+  noticeTip: "A message Windows did not show as a notification. Click to dismiss.",
+  /** Replaces the Fixes submenu's title when fixes cannot run on this PC. */
+  fixesNeedWindowsPowerShell: "Fixes need Windows PowerShell",
+  fixesNeedPwsh: "Fixes need PowerShell (pwsh)",
+  // The tray binary died and could not be kept (said on the console and in a toast). `how`: "exit code 9".
+  stoppedTitle: "The tray icon stopped",
+  gaveUpRestarts: (how: string, restarts: number) =>
+    `The tray icon stopped (${how}) and was restarted ${restarts} times without lasting. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
+  gaveUpNoStart: (how: string) =>
+    `The tray icon stopped (${how}) and could not be started again. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
   openLogs: "Open logs folder",
   openLogsTip: "Show the agent's log files",
   bundle: "Collect support bundle",
@@ -61,6 +75,18 @@ export const ru: typeof en = {
   undoAllNothingTip: "На этом компьютере не осталось изменений, сделанных агентом",
   autoFix: "Автоматически применять одобренные исправления",
   autoFixTip: "Применять одобренные вами исправления, не спрашивая",
+  autostart: "Запускать вместе с Windows",
+  autostartTip: "Запускать агент при входе в Windows",
+  autostartFailed: "Не удалось изменить запуск вместе с Windows",
+  noNotice: "(нет сообщения)",
+  noticeTip: "Сообщение, которое Windows не показала как уведомление. Щёлкните, чтобы скрыть.",
+  fixesNeedWindowsPowerShell: "Для исправлений нужен Windows PowerShell",
+  fixesNeedPwsh: "Для исправлений нужен PowerShell (pwsh)",
+  stoppedTitle: "Значок в трее пропал",
+  gaveUpRestarts: (how: string, restarts: number) =>
+    `Значок в трее завершился (${how}); перезапусков без успеха: ${restarts}. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
+  gaveUpNoStart: (how: string) =>
+    `Значок в трее завершился (${how}) и не запустился снова. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
   openLogs: "Открыть папку с логами",
   openLogsTip: "Показать файлы журнала агента",
   bundle: "Собрать пакет для поддержки",
