@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PAUSE_MS } from "../../src/agent/agent.js";
 import { incidentSchema } from "../../src/agent/incidents.js";
@@ -22,6 +22,7 @@ import type { Diagnosis, VerdictId } from "../../src/core/types.js";
 import { PAUSE_TITLE, RESUME_TITLE } from "../../src/tray/menu.js";
 import { diagnoseJsonSchema } from "../../src/report/diagnose-json.js";
 import { gate, missingLibraries, missingTools, startSession, TOOLS, type Session } from "../gui/session.js";
+import { INSTALL_HINT, PWSH } from "../ps/harness.js";
 import { startWorld, type World } from "../world/index.js";
 import { CLI, runCli } from "./cli-run.js";
 import { clickLabel, menuLayout, notifyCalls, registeredItems, renderedBetween, resolveItem, shownIcon, sniProp, visibleLabels, type NotifyCall, type SniItem } from "./tray-helpers.js";
@@ -32,7 +33,9 @@ const ICONS = resolve(import.meta.dirname, "../../assets/icons");
 const TRAY_BIN = join(dirname(createRequire(import.meta.url).resolve("systray2/package.json")), "traybin", "tray_linux_release");
 const APP_NAME = "Tarkov Connection Agent";
 
+// Real PowerShell on the agent's PATH: without a working one the agent turns fixes (and so undo) off at start.
 const missing = [
+  ...(PWSH === null ? [`pwsh (${INSTALL_HINT})`] : []),
   ...missingTools([TOOLS.xvfbRun, TOOLS.xvfb, TOOLS.xauth, TOOLS.dbusRunSession, TOOLS.dbusMonitor, TOOLS.gdbus, TOOLS.watcher, TOOLS.dunst, TOOLS.notifySend]),
   ...(process.platform === "linux" ? missingLibraries(TRAY_BIN) : ["a Linux host"]),
 ];
@@ -124,7 +127,7 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
       tls: { extraCaFile: relative(dir, world.caFile) },
     });
 
-    const env: NodeJS.ProcessEnv = { ...process.env, ...session.env, NO_AT_BRIDGE: "1", NODE_POWERSHELL: "" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...session.env, NO_AT_BRIDGE: "1", NODE_POWERSHELL: "", PATH: `${dirname(PWSH!)}${delimiter}${process.env.PATH ?? ""}` };
     delete env.WAYLAND_DISPLAY;
     startedAt = Date.now();
     const child = spawn(process.execPath, [CLI, "run", "--config", relative(dir, configPath), "--data-dir", relative(dir, dataDir)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
