@@ -510,7 +510,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   );
   reportCommandSpec(program).action(
     withContext("report", (ctx, opts) =>
-      usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger) }, io)),
+      usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger), messages: ctx.m }, io)),
     ),
   );
 
