@@ -41,7 +41,7 @@ import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
 import { currentUserSid, runSchtasks, ScheduledTaskElevator, taskNameFor } from "../ports/elevated-task.js";
 import { PowerShellRunner, type Elevator } from "../ports/powershell.js";
-import { checkPowerShell, fixesUnavailableMessage, type PowerShellCheck } from "../ports/powershell-check.js";
+import { checkPowerShell, type PowerShellCheck } from "../ports/powershell-check.js";
 import { benchmarkResolvers } from "../probes/dns-benchmark.js";
 import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
@@ -128,6 +128,10 @@ function buildContext(opts: GlobalOptions, component: string, needsDataDir = tru
   }
   return { config, dataDir, logger, version: VERSION, m: playerMessages(loaded.value) };
 }
+
+/** The start-up PowerShell check's failure, in the player's words (the reason itself names a path or a version). */
+const fixesUnavailable = (m: Messages, check: Extract<PowerShellCheck, { ok: false }>): string =>
+  m.cli.fixesUnavailable(process.platform === "win32" ? "Windows PowerShell" : "PowerShell (pwsh)", check.message);
 
 /** File paths in the config, resolved against the folder the command was started from (see buildContext). */
 function withAbsolutePaths(config: ResolvedConfig): ResolvedConfig {
@@ -283,7 +287,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const engine = powershell.ok ? fixEngine : null;
   if (!powershell.ok) {
     logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
-    say(fixesUnavailableMessage(powershell));
+    say(fixesUnavailable(m, powershell));
   }
   firewall = createFirewallWatch({ runner: process.platform === "win32" && powershell.ok ? runner : null, installDir: gameDirOf(config), periodic: true, warn: (msg, meta) => logger.warn(msg, meta) });
   void firewall.refresh();
@@ -529,7 +533,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
         messages: ctx.m,
         journalDamage: () => journal.damage(),
         diagnose,
-        ...(powershell.ok ? {} : { unavailable: fixesUnavailableMessage(powershell) }),
+        ...(powershell.ok ? {} : { unavailable: fixesUnavailable(ctx.m, powershell) }),
         close: async () => {
           game.stop();
           await runner.dispose();

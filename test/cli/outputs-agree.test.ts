@@ -11,6 +11,7 @@ import { createIncidentStore } from "../../src/agent/incidents.js";
 import { messages } from "../../src/core/i18n/index.js";
 import { FixEngine } from "../../src/fixes/engine.js";
 import { Journal } from "../../src/fixes/journal.js";
+import { fixesUnavailableMessage } from "../../src/ports/powershell-check.js";
 import { runCli } from "../e2e/cli-run.js";
 import { StateRunner } from "../fixes/helpers/state-runner.js";
 
@@ -85,5 +86,14 @@ describe("'nothing yet' lines", () => {
     const lines = [m.cli.noIncidents, m.cli.noFixes, m.report.noIncidents, m.report.noFixes, m.report.noTraces];
     const form = locale === "en" ? /^No [a-z ]+ (yet|in this period): [^:]+\.$/ : /^[А-Я][а-яё ]+ (пока нет|за этот период нет): [^:]+\.$/;
     for (const line of lines) expect(line).toMatch(form);
+  });
+});
+
+describe("'fixes need PowerShell'", () => {
+  it("the catalogue's English line is the one the installer's wine test and scripts know (ports/powershell-check.ts)", () => {
+    const check = { ok: false as const, code: "PS_MISSING" as const, message: "powershell.exe is not in System32\\WindowsPowerShell\\v1.0" };
+    expect(messages("en").cli.fixesUnavailable("Windows PowerShell", check.message)).toBe(fixesUnavailableMessage(check, "win32"));
+    expect(messages("en").cli.fixesUnavailable("PowerShell (pwsh)", "pwsh is not on PATH")).toBe(fixesUnavailableMessage({ ...check, message: "pwsh is not on PATH" }, "linux"));
+    expect(messages("ru").cli.fixesUnavailable("Windows PowerShell", check.message)).toMatch(/^Для исправлений нужен Windows PowerShell, .*исправления недоступны\.$/);
   });
 });

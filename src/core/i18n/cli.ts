@@ -14,6 +14,9 @@ export const en = {
   timesAre: (zone: string) => `Times below are this PC's local time (${zone}).`,
   trayHint: "The agent runs in the tray, by the clock: right-click its icon for the menu.",
   noTray: "No desktop tray is available here: running headless (events are printed below).",
+  /** `what`: "Windows PowerShell" or "PowerShell (pwsh)"; `reason`: what the start-up check found (a path, a version). */
+  fixesUnavailable: (what: string, reason: string) =>
+    `Fixes need ${what}, and ${reason}. The agent still watches your connection and explains problems; fixes are unavailable.`,
   alreadyRunning: (message: string) => message,
   allGood: (checks: number, at: string) => `All good: BSG reachable, ${checks} checks, ${at}`,
   goodbye: "Stopped watching the connection. Goodbye, and good raids.",
@@ -75,6 +78,8 @@ export const ru: typeof en = {
   timesAre: (zone: string) => `Время ниже — местное время этого компьютера (${zone}).`,
   trayHint: "Агент работает в трее, рядом с часами: щёлкните по значку правой кнопкой, чтобы открыть меню.",
   noTray: "Трея здесь нет: работаю без значка (события выводятся ниже).",
+  fixesUnavailable: (what: string, reason: string) =>
+    `Для исправлений нужен ${what}, а здесь: ${reason}. Агент по-прежнему следит за связью и объясняет проблемы; исправления недоступны.`,
   alreadyRunning: (message: string) => message,
   allGood: (checks: number, at: string) => `Всё в порядке: BSG доступна, ${count("ru", checks, CHECKS_RU)}, ${at}`,
   goodbye: "Слежение за связью остановлено. До встречи и удачных рейдов!",
