@@ -43,7 +43,7 @@ export const INCIDENT_LINE_MAX_BYTES = 256 * 1024;
 const OPEN_FILE_MAX_BYTES = 256 * 1024;
 
 const evidenceSchema = z.object({
-  kind: z.enum(["target", "dns", "gateway", "status-api", "controls", "game-log", "broken-probe", "missing"]),
+  kind: z.enum(["target", "dns", "gateway", "status-api", "controls", "game-log", "firewall", "broken-probe", "missing"]),
   text: z.string(),
   targetId: z.string().optional(),
   code: z.string().optional(),

@@ -4,6 +4,7 @@
  * menu instead; a tray that cannot come back is announced with a toast and on the console; Start with Windows is
  * switched on by the agent's first start (see src/ports/autostart.ts) and toggled from the menu.
  */
+import { messages } from "../core/i18n/index.js";
 import { applyFirstStartDefault, createAutostart, type Autostart } from "../ports/autostart.js";
 import { createNotifier, withUndeliveredFallback, type ClosableNotifier } from "../ports/notify.js";
 import { regExeRegistry } from "../ports/registry.js";
@@ -51,6 +52,8 @@ export function createDesktop(o: DesktopOptions): Desktop {
   let tray: TrayHandle | null = null;
   let view: TrayView | null = null;
   const extras: Pick<TrayView, "startWithWindows" | "notice" | "fixesNote"> = { startWithWindows: null, notice: null, fixesNote: null };
+  /** The tray's words in the language of the agent's latest view. */
+  const words = () => messages(view?.locale ?? "en").tray;
   const refresh = () => {
     if (view !== null) tray?.update({ ...view, ...extras });
   };
@@ -95,7 +98,7 @@ export function createDesktop(o: DesktopOptions): Desktop {
           toggleAutostart: async (enable: boolean) => {
             const r = await autostart.setEnabled(enable);
             if (!r.ok) {
-              extras.notice = "Start with Windows could not be changed";
+              extras.notice = words().autostartFailed;
               log.warn("Start with Windows not changed", { enable, error: r.message });
             }
             await readAutostart();
@@ -108,7 +111,7 @@ export function createDesktop(o: DesktopOptions): Desktop {
         },
         onGaveUp: (message) => {
           o.say(message);
-          void notifier?.notify({ title: "The tray icon stopped", body: message });
+          void notifier?.notify({ title: words().stoppedTitle, body: message });
         },
         onRestarted: () => refresh(),
       });

@@ -6,6 +6,8 @@
  */
 import { Option, type Command } from "commander";
 import { StateFileError } from "../agent/file-errors.js";
+import { dateTimeWithZone } from "../core/i18n/format.js";
+import { EN, type Messages } from "../core/i18n/index.js";
 import type { Diagnosis } from "../core/types.js";
 import type { ApplyReport, FixEngine, UndoReport } from "../fixes/engine.js";
 import type { JournalDamage, JournalEntry } from "../fixes/journal.js";
@@ -19,6 +21,8 @@ export interface FixSession {
   diagnose?: () => Promise<Diagnosis>;
   /** Damaged journal records set aside (as of the last journal read), for the note under history and undo. */
   journalDamage?: () => JournalDamage | null;
+  /** The player's language; English when absent. */
+  messages?: Messages;
   /** Set when fixes cannot run here (no working PowerShell): the plain-words reason, said before anything else. */
   unavailable?: string;
   close(): Promise<void>;
@@ -35,39 +39,40 @@ export interface FixCommandDeps {
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const applyText = (r: ApplyReport): string => {
-  const lines = [`${r.dryRun ? "dry run" : "apply"} ${r.fixId}: ${r.ok ? "ok" : "FAILED"}${r.status ? ` (${r.status})` : ""}${r.code ? ` [${r.code}]` : ""}`, `  ${r.message}`];
+const fixName = (m: Messages, id: string): string => m.fixes.name[id] ?? id;
+
+/** Plain words first (what, whether it worked), then the script's own lines; ids and codes in brackets. */
+const applyText = (r: ApplyReport, m: Messages): string => {
+  const c = m.cli;
+  const head = r.dryRun ? c.dryRunHead(fixName(m, r.fixId), r.fixId) : c.applyHead(fixName(m, r.fixId), r.fixId);
+  const lines = [`${head}: ${r.ok ? c.outcomeOk : c.outcomeFailed}${r.status ? ` (${r.status})` : ""}${r.code ? ` [${r.code}]` : ""}`, `  ${r.message}`];
   if (r.note) lines.push(`  ${r.note}`);
-  if (r.plan.length > 0) lines.push(r.dryRun ? "  plan:" : "  planned:", ...r.plan.map((p) => `    - ${p}`));
-  if (r.changes.length > 0) lines.push("  changed:", ...r.changes.map((c) => `    - ${c}`));
-  if (r.verification) lines.push(`  verification: ${r.verification.result} (verdict ${r.verification.baseline} → ${r.verification.final ?? "unknown"})`);
-  if (r.rolledBack) lines.push(`  rolled back: ${r.rolledBack.message}`);
-  if (r.rebootNeeded) lines.push("  restart the PC to finish");
+  if (r.plan.length > 0) lines.push(`  ${r.dryRun ? c.planHeading : c.plannedHeading}`, ...r.plan.map((p) => `    - ${p}`));
+  if (r.changes.length > 0) lines.push(`  ${c.changedHeading}`, ...r.changes.map((x) => `    - ${x}`));
+  if (r.verification) lines.push(`  ${c.verification(r.verification.result, r.verification.baseline, r.verification.final ?? "unknown")}`);
+  if (r.rolledBack) lines.push(`  ${c.rolledBack(r.rolledBack.message)}`);
+  if (r.rebootNeeded) lines.push(`  ${c.restartPc}`);
   return lines.join("\n") + "\n";
 };
 
-const undoText = (r: UndoReport): string =>
-  [`undo: ${r.ok ? "ok" : "FAILED"}${r.code ? ` [${r.code}]` : ""} — ${r.message}`, ...r.items.map((i) => `  ${i.ok ? "✓" : "✗"} ${i.fixId} (${i.entryId}): ${i.message}`)].join("\n") + "\n";
+const undoText = (r: UndoReport, m: Messages): string =>
+  [`${m.cli.undoHead(r.ok, r.message)}${r.code ? ` [${r.code}]` : ""}`, ...r.items.map((i) => `  ${i.ok ? "✓" : "✗"} ${fixName(m, i.fixId)} [${i.fixId}, ${i.entryId}]: ${i.message}`)].join("\n") + "\n";
 
 /** The note that damaged records exist: they are not shown and cannot be undone by the agent. */
-export function damageNote(d: JournalDamage | null): string {
+export function damageNote(d: JournalDamage | null, m: Messages = EN): string {
   if (d === null) return "";
   const parts: string[] = [];
-  if (d.setAside > 0) {
-    parts.push(
-      `note: ${d.setAside} damaged journal record(s) were set aside in ${d.file}${d.latestReason ? ` (latest: ${d.latestReason})` : ""}. ` +
-        "They are not listed here and the agent cannot undo them; keep that file for support, or delete it once checked.",
-    );
-  }
-  if (d.notSetAside > 0) parts.push(`note: ${d.notSetAside} damaged journal record(s) were skipped and could not be moved aside (the folder is not writable).`);
+  if (d.setAside > 0) parts.push(m.cli.damageSetAside(d.setAside, d.file, d.latestReason ?? null));
+  if (d.notSetAside > 0) parts.push(m.cli.damageNotSetAside(d.notSetAside));
   return parts.map((p) => p + "\n").join("");
 }
 
-const historyText = (entries: JournalEntry[]): string =>
+/** Every change, newest first: local time with the zone, the entry id, the fix, its state, who approved it. */
+const historyText = (entries: JournalEntry[], m: Messages): string =>
   entries.length === 0
-    ? "no fixes applied yet\n"
+    ? `${m.cli.noFixes}\n`
     : entries
-        .map((e) => `${e.startedAt}  ${e.id}  ${e.fixId.padEnd(22)} ${e.state.padEnd(11)} ${(e.status ?? "-").padEnd(11)} by ${e.approvedBy}${e.undo ? `  undo: ${e.undo.state} (${e.undo.by})` : ""}${e.code ? `  [${e.code}]` : ""}`)
+        .map((e) => `${dateTimeWithZone(Date.parse(e.startedAt), m.locale)}  ${e.id}  ${e.fixId.padEnd(22)} ${e.state.padEnd(11)} ${(e.status ?? "-").padEnd(11)} ${m.cli.approvedBy(e.approvedBy)}${e.undo ? `  ${m.cli.undoState(e.undo.state, e.undo.by)}` : ""}${e.code ? `  [${e.code}]` : ""}`)
         .join("\n") + "\n";
 
 /** Registers `fix list|apply|undo|history` on `program`. */
@@ -102,15 +107,20 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           out(jsonOut({ verdict: diagnosis?.verdict ?? null, available: s.unavailable === undefined, ...(s.unavailable ? { unavailableReason: s.unavailable } : {}), ...listing }));
           return EXIT.ok;
         }
-        if (s.unavailable) out(`${s.unavailable}\nWhat the agent could do with it:\n`);
-        if (diagnosis) out(`verdict: ${diagnosis.verdict} — ${diagnosis.headline}\n`);
+        const m = s.messages ?? EN;
+        const fl = m.cli.fixFlags;
+        if (s.unavailable) out(`${s.unavailable}\n${m.cli.couldDoWithIt}\n`);
+        if (diagnosis) out(`${m.cli.verdictLine(m.verdicts.name[diagnosis.verdict], diagnosis.verdict)}\n`);
         for (const f of listing.fixes) {
-          const flags = [f.appliesNow ? "applies now" : null, `risk ${f.risk}`, `policy ${f.policy.effective}`, f.policy.note === "HIGH_RISK_NEVER_AUTO" ? "(config says auto; high-risk fixes always ask)" : null, f.needsAdmin ? "admin" : null, f.reversible ? "undoable" : "one-way", f.rebootNeeded ? "restart needed" : null, f.undoable > 0 ? `${f.undoable} change(s) to undo` : null];
-          out(`${f.appliesNow ? "*" : " "} ${f.id.padEnd(24)} ${f.title}  [${flags.filter((x) => x !== null).join(", ")}]\n`);
+          const flags = [f.appliesNow ? fl.appliesNow : null, fl.risk(f.risk), fl.policy(f.policy.effective), f.policy.note === "HIGH_RISK_NEVER_AUTO" ? fl.highRiskAsks : null, f.needsAdmin ? fl.admin : null, f.reversible ? fl.undoable : fl.oneWay, f.rebootNeeded ? fl.restart : null, f.undoable > 0 ? fl.toUndo(f.undoable) : null];
+          out(`${f.appliesNow ? "*" : " "} ${f.id.padEnd(24)} ${fixName(m, f.id)}  [${flags.filter((x) => x !== null).join(", ")}]\n`);
         }
         if (listing.guidance.length > 0) {
-          out("\nadvice:\n");
-          for (const g of listing.guidance) out(`  - ${g.title}: ${g.text} (because ${g.why})\n`);
+          out(`\n${m.cli.adviceHeading}\n`);
+          for (const g of listing.guidance) {
+            const words = m.fixes.guidance[g.id] ?? { title: g.title, text: g.text };
+            out(`  - ${words.title}: ${words.text} (${m.cli.because(g.why)})\n`);
+          }
         }
         return EXIT.ok;
       }),
@@ -125,12 +135,13 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
     .option("--json", "print JSON")
     .action((id: string, opts: { dryRun?: boolean; provider?: DnsProvider; json?: boolean }) =>
       withSession(async (s) => {
+        const m = s.messages ?? EN;
         if (s.engine.fix(id) === undefined) {
-          err(`error: unknown fix ${JSON.stringify(id)} (see \`tarkov-agent fix list\`)\n`);
+          err(`error: ${m.cli.unknownFix(JSON.stringify(id))}\n`);
           return EXIT.usage;
         }
         if (opts.provider !== undefined && id !== "switch-dns") {
-          err("error: --provider only applies to switch-dns\n");
+          err(`error: ${m.cli.providerOnlySwitch}\n`);
           return EXIT.usage;
         }
         if (s.unavailable) {
@@ -147,7 +158,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           }
           throw e;
         }
-        out(opts.json ? jsonOut(r) : applyText(r));
+        out(opts.json ? jsonOut(r) : applyText(r, m));
         return r.ok ? EXIT.ok : EXIT.failed;
       }),
     );
@@ -160,7 +171,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
     .option("--json", "print JSON")
     .action((id: string | undefined, opts: { all?: boolean; json?: boolean }) => {
       if ((id === undefined) === (opts.all !== true)) {
-        err("error: give either a fix/entry id or --all\n");
+        err(`error: ${EN.cli.idOrAll}\n`);
         deps.run(Promise.resolve(EXIT.usage));
         return;
       }
@@ -180,7 +191,7 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           }
         }
         const damage = s.journalDamage?.() ?? null;
-        out(opts.json ? jsonOut({ ...r, journalDamage: damage }) : undoText(r) + damageNote(damage));
+        out(opts.json ? jsonOut({ ...r, journalDamage: damage }) : undoText(r, s.messages ?? EN) + damageNote(damage, s.messages ?? EN));
         return r.ok ? EXIT.ok : EXIT.failed;
       });
     });
@@ -193,8 +204,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
       withSession(async (s) => {
         const entries = await s.engine.history();
         const damage = s.journalDamage?.() ?? null;
-        // An object with a list, like `history --json`, so a damage report has a place next to the entries.
-        out(opts.json ? jsonOut({ entries, journalDamage: damage }) : historyText(entries) + damageNote(damage));
+        // The same envelope as `history --json`: a schema number and the list under its name (README "Commands").
+        out(opts.json ? jsonOut({ schema: 1, entries, journalDamage: damage }) : historyText(entries, s.messages ?? EN) + damageNote(damage, s.messages ?? EN));
         return EXIT.ok;
       }),
     );

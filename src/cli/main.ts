@@ -14,7 +14,7 @@ import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
 import { stateFileError, type StateFileError } from "../agent/file-errors.js";
 import { HOUSEKEEPING_EVERY_MS, pruneLogs } from "../agent/housekeeping.js";
-import { createIncidentStore, listIncidents } from "../agent/incidents.js";
+import { createIncidentStore, listIncidents, type Incident } from "../agent/incidents.js";
 import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
 import { createMonitor, osNetworkSignature, systemClock } from "../agent/monitor.js";
@@ -26,7 +26,10 @@ import { pathTracer } from "../support/path-trace-runner.js";
 import { launcherLogsDir, makeSupportBundle, revealFile } from "../support/support-bundle.js";
 import { bundleCommand, bundleCommandSpec, BundleUsageError, type BundleCliOptions } from "./bundle-command.js";
 import { reportCommand, reportCommandSpec, ReportUsageError, type ReportCliOptions } from "./report-command.js";
-import { classify, headlineOf } from "../core/classify.js";
+import { classify } from "../core/classify.js";
+import { createFirewallWatch, type FirewallWatch } from "../agent/firewall-watch.js";
+import { dateTimeWithZone, duration, zone } from "../core/i18n/format.js";
+import { messages, pickLocale, type Messages } from "../core/i18n/index.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
@@ -38,7 +41,7 @@ import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
 import { currentUserSid, runSchtasks, ScheduledTaskElevator, taskNameFor } from "../ports/elevated-task.js";
 import { PowerShellRunner, type Elevator } from "../ports/powershell.js";
-import { checkPowerShell, fixesUnavailableMessage, type PowerShellCheck } from "../ports/powershell-check.js";
+import { checkPowerShell, type PowerShellCheck } from "../ports/powershell-check.js";
 import { benchmarkResolvers } from "../probes/dns-benchmark.js";
 import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
@@ -66,6 +69,13 @@ export interface Context {
   dataDir: string;
   logger: Logger;
   version: string;
+  /** The player's language: `ui.language`, or the OS's (src/core/i18n/locale.ts). */
+  m: Messages;
+}
+
+/** The catalogue in the player's language: the config's `ui.language`, else what the OS says. */
+function playerMessages(config: ResolvedConfig): Messages {
+  return messages(pickLocale(config.ui.language, { env: process.env, intlLocale: Intl.DateTimeFormat().resolvedOptions().locale }));
 }
 
 /**
@@ -116,8 +126,12 @@ function buildContext(opts: GlobalOptions, component: string, needsDataDir = tru
   } catch (e) {
     logger.warn("cannot enter the install folder", { installDir: installRoot(), error: (e as Error).message });
   }
-  return { config, dataDir, logger, version: VERSION };
+  return { config, dataDir, logger, version: VERSION, m: playerMessages(loaded.value) };
 }
+
+/** The start-up PowerShell check's failure, in the player's words (the reason itself names a path or a version). */
+const fixesUnavailable = (m: Messages, check: Extract<PowerShellCheck, { ok: false }>): string =>
+  m.cli.fixesUnavailable(process.platform === "win32" ? "Windows PowerShell" : "PowerShell (pwsh)", check.message);
 
 /** File paths in the config, resolved against the folder the command was started from (see buildContext). */
 function withAbsolutePaths(config: ResolvedConfig): ResolvedConfig {
@@ -130,12 +144,29 @@ function withAbsolutePaths(config: ResolvedConfig): ResolvedConfig {
 }
 
 async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<number> {
-  const round = await runRound(ctx.config);
+  // On Windows, the game's firewall rules join the evidence (the probes run as node and cannot see a rule for the game).
+  const firewall = await readFirewallOnce(ctx);
+  const measured = await runRound(ctx.config);
+  const round = firewall.length === 0 ? measured : { ...measured, extraEvidence: [...(measured.extraEvidence ?? []), ...firewall] };
   const diagnosis = classify(round);
   ctx.logger.info("diagnosis", { verdict: diagnosis.verdict, confidence: diagnosis.confidence, evidence: diagnosis.evidence, durationMs: round.durationMs, round });
-  process.stdout.write(opts.json ? jsonOut(toDiagnoseJson(round, diagnosis, ctx.version)) : renderDiagnoseText(round, diagnosis));
+  process.stdout.write(opts.json ? jsonOut(toDiagnoseJson(round, diagnosis, ctx.version)) : renderDiagnoseText(round, diagnosis, ctx.m));
   return diagnosis.verdict === "ok" ? EXIT.ok : EXIT.problem;
 }
+
+/** Windows only: the firewall rules for the game, read once through a short-lived PowerShell session. */
+async function readFirewallOnce(ctx: Context) {
+  if (process.platform !== "win32") return [];
+  const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
+  try {
+    const watch = createFirewallWatch({ runner, installDir: gameDirOf(ctx.config), periodic: false, warn: (msg, meta) => ctx.logger.warn(msg, meta) });
+    return await watch.refresh();
+  } finally {
+    await runner.dispose();
+  }
+}
+
+const gameDirOf = (config: ResolvedConfig): string | null => (config.game.installDir === "auto" ? null : config.game.installDir);
 
 /** Windows' AppUserModelID: toasts carry the app's name (the installer's Start-menu shortcut registers it). */
 const APP_ID = "TarkovConnectionAgent";
@@ -231,6 +262,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const eventsJson = opts.events === "json";
   // In --events json mode stdout carries only events; everything for people goes to stderr.
   const say = (line: string) => (eventsJson ? process.stderr : process.stdout).write(line + "\n");
+  const m = ctx.m;
 
   let game: GameWatch | null = null;
   const liveTargets = () => game?.liveHosts.targets() ?? [];
@@ -238,7 +270,12 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     const known = new Set(config.targets.map((t) => t.id));
     return { ...config, targets: [...config.targets, ...liveTargets().filter((t) => !known.has(t.id))] };
   };
-  const probe = (o?: RoundOptions) => runRound(withLive(), o);
+  let firewall: FirewallWatch | null = null;
+  const probe = async (o?: RoundOptions) => {
+    const r = await runRound(withLive(), o);
+    const extra = firewall?.evidence() ?? [];
+    return extra.length === 0 ? r : { ...r, extraEvidence: [...(r.extraEvidence ?? []), ...extra] };
+  };
   const raidBusy = () => game?.tailer?.busy ?? false;
   const raidPhase = () => {
     const st = game?.tailer?.raidState;
@@ -250,8 +287,10 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const engine = powershell.ok ? fixEngine : null;
   if (!powershell.ok) {
     logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
-    say(fixesUnavailableMessage(powershell));
+    say(fixesUnavailable(m, powershell));
   }
+  firewall = createFirewallWatch({ runner: process.platform === "win32" && powershell.ok ? runner : null, installDir: gameDirOf(config), periodic: true, warn: (msg, meta) => logger.warn(msg, meta) });
+  void firewall.refresh();
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -298,6 +337,9 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     raidBusy,
     raidPhase,
     print: (line) => process.stdout.write(line + "\n"),
+    say,
+    messages: m,
+    checks: () => withLive().targets.length,
     eventsJson,
     openFolder: (p) => openFolder(p, logger),
     logsDir: logsDir(dataDir),
@@ -317,10 +359,10 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     journalDamage: () => journal.damage(),
   });
 
-  if (!powershell.ok) desktop.setFixesNote(process.platform === "win32" ? "Fixes need Windows PowerShell" : "Fixes need PowerShell (pwsh)");
+  if (!powershell.ok) desktop.setFixesNote(process.platform === "win32" ? m.tray.fixesNeedWindowsPowerShell : m.tray.fixesNeedPwsh);
   const trayShown = await desktop.start(agent.trayActions(), agent.view());
   if (trayShown) agent.onView((v) => desktop.show(v));
-  else if (!opts.headless) say("No desktop tray is available here: running headless (events are printed below).");
+  else if (!opts.headless) say(m.cli.noTray);
 
   game = await startGameWatch(config.game, {
     log: logger.child({ component: "game" }),
@@ -333,12 +375,14 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     (e: unknown) => logger.error("could not resolve pending fixes", { error: String(e) }),
   );
   monitor.start();
-  void agent.start();
+  void agent.start({ tray: trayShown, gameFound: game.location.logsDir !== null });
   const raidTimer = setInterval(() => agent?.checkRaidEnded(), 5_000);
   const keepLogsBounded = () => pruneLogs(logsDir(dataDir)).forEach((f) => logger.info("old log file deleted (size bound)", { file: f }));
   keepLogsBounded();
   const housekeepingTimer = setInterval(keepLogsBounded, HOUSEKEEPING_EVERY_MS);
-  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${trayShown ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
+  say(m.cli.greeting(ctx.version, config.targets.length, Math.round(config.monitor.intervalMs / 1000), trayShown, logsDir(dataDir)));
+  if (trayShown) say(m.cli.trayHint);
+  say(m.cli.timesAre(zone(Date.now())));
 
   await stopped;
   // Quit ends the process within 2 s, whatever a child does: toasts are killed, the tray and PowerShell get a
@@ -347,6 +391,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   offStopRequest();
   clearInterval(raidTimer);
   clearInterval(housekeepingTimer);
+  firewall.stop();
   monitor.stop();
   history.close();
   game.stop();
@@ -354,6 +399,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   if (!closed) logger.warn("tray or PowerShell did not close in time; exiting anyway");
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
+  say(m.cli.goodbye);
   offSignals();
   return EXIT.ok;
 }
@@ -370,19 +416,25 @@ async function historyCommand(ctx: Context, opts: { json?: boolean; limit?: stri
   const limit = parseLimit(opts.limit);
   const incidents = listIncidents({ dataDir: ctx.dataDir, limit, logger: ctx.logger });
   if (opts.json) {
-    process.stdout.write(jsonOut({ incidents }));
+    // The same envelope as `fix history --json` and `diagnose --json`: a schema number and the list under its name.
+    process.stdout.write(jsonOut({ schema: 1, incidents }));
     return EXIT.ok;
   }
-  if (incidents.length === 0) {
-    process.stdout.write("No incidents recorded yet.\n");
-    return EXIT.ok;
-  }
-  for (const i of incidents) {
-    const minutes = i.durationMs === null ? "ongoing" : `${Math.max(1, Math.round(i.durationMs / 60_000))} min`;
-    const cause = i.verdicts.map((v) => headlineOf(v)).join(" → ");
-    process.stdout.write(`${i.start}  ${minutes.padStart(8)}  ${cause}${i.endReason === "agent stopped" ? "  (agent stopped before it ended)" : ""}\n`);
-  }
+  process.stdout.write(historyText(incidents, ctx.m));
   return EXIT.ok;
+}
+
+/** `history` for people: local time with its zone, the duration as everywhere else, the verdicts' one names. */
+export function historyText(incidents: readonly Incident[], m: Messages): string {
+  if (incidents.length === 0) return `${m.cli.noIncidents}\n`;
+  const rows = incidents.map((i) => {
+    const when = dateTimeWithZone(Date.parse(i.start), m.locale);
+    const lasted = i.durationMs === null ? m.cli.ongoing : duration(i.durationMs, m.locale);
+    const cause = i.verdicts.map((v) => m.verdicts.name[v]).join(" → ");
+    return { when, lasted, cause, note: i.endReason === "agent stopped" ? `  ${m.cli.agentStopped}` : "" };
+  });
+  const w = Math.max(...rows.map((r) => r.lasted.length));
+  return rows.map((r) => `${r.when}  ${r.lasted.padEnd(w)}  ${r.cause}${r.note}\n`).join("");
 }
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
@@ -453,7 +505,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   );
   reportCommandSpec(program).action(
     withContext("report", (ctx, opts) =>
-      usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger) }, io)),
+      usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger), messages: ctx.m }, io)),
     ),
   );
 
@@ -469,9 +521,10 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       if (!powershell.ok) ctx.logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
       return {
         engine,
+        messages: ctx.m,
         journalDamage: () => journal.damage(),
         diagnose,
-        ...(powershell.ok ? {} : { unavailable: fixesUnavailableMessage(powershell) }),
+        ...(powershell.ok ? {} : { unavailable: fixesUnavailable(ctx.m, powershell) }),
         close: async () => {
           game.stop();
           await runner.dispose();

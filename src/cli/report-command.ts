@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { writeFileAtomic } from "../agent/atomic-write.js";
+import type { Messages } from "../core/i18n/index.js";
 import { buildEvidenceReport, parseSince } from "../report/evidence-report.js";
 import { readGameFacts } from "../support/game-facts.js";
 import { desktopDir } from "../support/support-bundle.js";
@@ -25,6 +26,8 @@ export interface ReportCliDeps {
   now?: () => number;
   /** Opens a file in the default browser (`--open`). */
   openFile(path: string): void;
+  /** The player's language for the page's words; English when absent. */
+  messages?: Messages;
 }
 
 /** `tarkov-report-2025-03-01_21-04.html`. */
@@ -37,7 +40,7 @@ export async function reportCommand(o: ReportCliOptions, deps: ReportCliDeps, io
   const now = (deps.now ?? Date.now)();
   const from = now - windowMs;
   const game = await readGameFacts(deps.gameLogsDir, { since: from });
-  const r = await buildEvidenceReport({ dataDir: deps.dataDir, from, to: now, version: deps.version, now, game });
+  const r = await buildEvidenceReport({ dataDir: deps.dataDir, from, to: now, version: deps.version, now, game, ...(deps.messages ? { messages: deps.messages } : {}) });
   const out = resolve(o.out ?? join(desktopDir() ?? deps.dataDir, reportFileName(now)));
   try {
     await writeFileAtomic(out, r.html);

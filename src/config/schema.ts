@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { FIXES } from "../fixes/catalog/index.js";
+import { LANGUAGE_SETTINGS } from "../core/i18n/locale.js";
 
 /** Fix ids `fixes.policy` accepts: the catalogue's. */
 export const KNOWN_FIX_IDS: readonly string[] = FIXES.map((f) => f.id);
@@ -153,6 +154,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   notifications: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /** What the player reads: "auto" follows the OS language (src/core/i18n/locale.ts); "en" or "ru" fixes it. */
+  ui: z.strictObject({ language: z.enum(LANGUAGE_SETTINGS).default("auto") }).prefault({}),
   fixes: z
     .strictObject({
       policy: z

@@ -5,119 +5,127 @@
  * This table is the ONE place that says which automatic fixes fit a situation: `diagnose` prints these lines, the
  * fix engine marks "applies now" and auto-applies from `applicableFixIds` (the same lines), and each fix's
  * `appliesTo` in the catalogue is derived from it with `verdictsAdvising`. Advice and fixes cannot contradict.
+ *
+ * Fixes are offered by evidence, not by the verdict alone: a line with `when` is only given when the evidence shows
+ * it (a Windows Firewall rule that blocks the game; security software in the middle that is not a known
+ * third-party product). The words live in the message catalogue (src/core/i18n/advice.ts); `text` is English.
  */
+import type { AdviceLineKey } from "./i18n/advice.js";
+import { EN } from "./i18n/index.js";
 import type { Interceptor } from "./interception.js";
-import type { Advice, Diagnosis, VariantId, VerdictId } from "./types.js";
+import type { Advice, Diagnosis, Evidence, VariantId, VerdictId } from "./types.js";
 import { VARIANTS, VARIANT_IDS } from "./types.js";
 
 /** The manual checklist the agent automates; step numbers are referenced from advice and reports. */
-export const GUIDE_STEPS: Record<number, string> = {
-  1: "Check BSG's server status",
-  2: "Restart the game and the launcher",
-  3: "Restart your router/modem",
-  4: "Flush DNS and renew your IP address",
-  5: "Switch DNS to Cloudflare or Google",
-  6: "Firewall and antivirus exceptions for Tarkov and the launcher",
-  7: "Use a cable instead of Wi-Fi",
-  8: "Use a VPN or another region when your ISP's route is bad",
-  9: "Verify/repair the game files in the launcher",
-  10: "Update your network drivers",
-};
+export const GUIDE_STEPS: Record<number, string> = EN.advice.steps;
 
-const STATUS_PAGE = "https://status.escapefromtarkov.com";
+/**
+ * Evidence a line needs before it is given:
+ * - `firewall-block`: Windows Firewall has an enabled BLOCK rule for the game or the launcher (Get-AgentFirewallState).
+ *   The agent's own probes are not the game, so the verdict can be `ok` while the game is blocked.
+ * - `unknown-interceptor`: security software sits in the middle of HTTPS and it is none of the third-party products
+ *   the agent knows (with a known one, its own setting is the fix, not Microsoft Defender).
+ */
+export type AdviceCondition = "firewall-block" | "unknown-interceptor";
 
-const WAIT_FOR_BSG: Advice[] = [
-  { step: 1, text: `The problem is on BSG's side: wait, and watch ${STATUS_PAGE}. Nothing on your PC needs changing.` },
+/** One line of the table: advice, and when it needs evidence, which. */
+export interface AdviceEntry extends Advice {
+  key: AdviceLineKey;
+  when?: AdviceCondition;
+}
+
+const line = (step: number | null, key: AdviceLineKey, extra: { fixId?: string; when?: AdviceCondition } = {}): AdviceEntry => ({
+  step,
+  key,
+  text: EN.advice.lines[key],
+  ...(extra.fixId === undefined ? {} : { fixId: extra.fixId }),
+  ...(extra.when === undefined ? {} : { when: extra.when }),
+});
+
+// Offered only when Windows Firewall is seen blocking the game (never for a verdict alone: ISP routing is not a firewall).
+const FIREWALL_BLOCKS = line(6, "firewallBlocks", { fixId: "firewall-allow-eft", when: "firewall-block" });
+const DEFENDER_IF_BLOCKED = line(6, "defenderIfBlocked", { fixId: "defender-exclusion-eft", when: "firewall-block" });
+
+const WAIT_FOR_BSG: AdviceEntry[] = [
+  line(1, "bsgWait"),
   // No fix id: restarting the launcher during the outage changes nothing, so it must not "apply now".
-  { step: 2, text: "Once BSG is back, restart the game and the launcher." },
+  line(2, "bsgThenRestart"),
 ];
 
-const STOP_SCANNING: Advice = { step: 6, text: "Turn off HTTPS/web scanning in your antivirus for escapefromtarkov.com (or add an exception), then check again." };
-const PORTAL: Advice = { step: null, text: "On public or hotel Wi-Fi, open a browser and accept the network's sign-in page." };
-const PROXY: Advice = { step: null, text: "Using a proxy or VPN client that inspects traffic? Turn it off for the game and check again." };
+const STOP_SCANNING = line(6, "stopScanning");
+const PORTAL = line(null, "portal");
+const PROXY = line(null, "proxy");
+const DEFENDER_INTERCEPTION = line(6, "defenderInterception", { fixId: "defender-exclusion-eft", when: "unknown-interceptor" });
 
 /** Extra advice when a certificate is out of its validity period: almost always a wrong PC clock. */
-export const CLOCK_ADVICE: Advice = {
-  step: null,
-  text: "A certificate looked expired or not yet valid: check that your PC's date, time and time zone are right (Settings → Time & language → Set time automatically).",
-};
+export const CLOCK_ADVICE: Advice = line(null, "clock");
 
-/** The advice of each variant before anything situation-specific (the intercepting product) is added. */
-export const VARIANT_ADVICE: Record<VariantId, readonly Advice[]> = {
+/** The advice of each variant before the situation (evidence, the intercepting product) picks and adds lines. */
+export const VARIANT_ADVICE: Record<VariantId, readonly AdviceEntry[]> = {
   ok: [
-    { step: 2, text: "Nothing is wrong with the connection. If the game still shows a backend error, restart the game and the launcher." },
-    { step: 9, text: "Still failing? Repair the game files in the launcher (your progress is safe: it lives on BSG's servers)." },
+    FIREWALL_BLOCKS,
+    DEFENDER_IF_BLOCKED,
+    // The advice is to restart the launcher now (if the game still errors): the agent can do that part.
+    line(2, "okRestart", { fixId: "restart-launcher" }),
+    line(9, "okRepair"),
   ],
   "ok-inspected": [
-    { step: 2, text: "The connection works. If the game still shows a backend error, restart the game and the launcher." },
-    { step: 6, text: "Still failing? Turn off your antivirus's HTTPS scanning for escapefromtarkov.com: the game connects through it, and it is the first suspect." },
-    { step: 9, text: "Then repair the game files in the launcher (your progress is safe: it lives on BSG's servers)." },
+    FIREWALL_BLOCKS,
+    DEFENDER_IF_BLOCKED,
+    line(2, "inspectedRestart", { fixId: "restart-launcher" }),
+    line(6, "inspectedScanning"),
+    line(9, "inspectedRepair"),
   ],
-  maintenance: [
-    { step: 1, text: `BSG is updating the game: wait for the maintenance to end (progress on ${STATUS_PAGE}). Nothing on your PC needs changing.` },
-    { step: 2, text: "When it is over, restart the launcher so it can install the update." },
-  ],
+  maintenance: [line(1, "maintenanceWait"), line(2, "maintenanceRestart")],
   "status-down": WAIT_FOR_BSG,
   "server-errors": WAIT_FOR_BSG,
   "bsg-dns-down": WAIT_FOR_BSG,
   "bsg-degraded": [
-    { step: 2, text: "Restart the game and the launcher: that often gets you onto a server that works.", fixId: "restart-launcher" },
-    { step: 1, text: `Check ${STATUS_PAGE}: part of BSG's service may be down.` },
-    { step: 8, text: "If only your ISP has this problem for long, a VPN or another region can route around it." },
+    line(2, "degradedRestart", { fixId: "restart-launcher" }),
+    FIREWALL_BLOCKS,
+    DEFENDER_IF_BLOCKED,
+    line(1, "degradedStatus"),
+    line(8, "degradedVpn"),
   ],
   "bsg-unreachable": [
-    { step: 3, text: "Restart your router/modem, then run the check again." },
-    { step: 4, text: "Flush DNS and renew your IP address.", fixId: "flush-dns" },
-    { step: 2, text: "Restart the game and the launcher.", fixId: "restart-launcher" },
-    { step: 6, text: "Make sure Windows Firewall lets the game and the launcher through.", fixId: "firewall-allow-eft" },
-    { step: 6, text: "If Microsoft Defender blocks the game, exclude it from scanning (the agent asks first).", fixId: "defender-exclusion-eft" },
-    { step: 8, text: "Still blocked? Your ISP's route to BSG is broken: try a VPN or another region, and send your ISP the support bundle (it lists which addresses and ports fail, and when)." },
+    FIREWALL_BLOCKS,
+    DEFENDER_IF_BLOCKED,
+    line(3, "routerRestartCheck"),
+    line(4, "flushDnsCache", { fixId: "flush-dns" }),
+    line(2, "restartGameLauncher", { fixId: "restart-launcher" }),
+    line(8, "vpnIsp"),
   ],
   "resolver-fails": [
-    { step: 5, text: "Switch your DNS to Cloudflare or Google (the agent can do it and put it back later).", fixId: "switch-dns" },
-    { step: 4, text: "Flush the DNS cache.", fixId: "flush-dns" },
-    { step: 3, text: "Restart your router/modem: its DNS forwarder may be stuck." },
+    line(5, "switchDns", { fixId: "switch-dns" }),
+    line(4, "flushDnsCacheShort", { fixId: "flush-dns" }),
+    line(3, "routerDnsStuck"),
   ],
   "dns-hijack": [
-    { step: 5, text: "Your DNS sends Tarkov to the wrong place: switch your DNS to Cloudflare or Google (the agent can do it and put it back later).", fixId: "switch-dns" },
-    { step: 4, text: "Flush the DNS cache so the wrong address is forgotten.", fixId: "flush-dns" },
-    { step: null, text: "If it comes back after switching, your router or ISP redirects DNS: check the router's parental-control or DNS-filtering settings." },
+    line(5, "hijackSwitchDns", { fixId: "switch-dns" }),
+    line(4, "hijackFlush", { fixId: "flush-dns" }),
+    line(null, "hijackRouter"),
   ],
   // Public resolvers do not answer either, so switching DNS cannot help: no fix applies here.
-  "dns-blocked": [
-    { step: null, text: "Open a browser: if a Wi-Fi sign-in page appears, sign in, then check again." },
-    { step: 6, text: "Check your security suite's firewall, \"DNS protection\" or parental controls: something on this PC or network blocks name lookups." },
-    { step: 3, text: "Restart your router/modem." },
-  ],
-  intercepted: [STOP_SCANNING, PORTAL, PROXY],
-  "intercepted-everywhere": [STOP_SCANNING, PROXY, PORTAL],
-  "captive-portal": [
-    { step: null, text: "Open a browser and sign in to the network's sign-in page (hotel, airport or café Wi-Fi), then check again." },
-    STOP_SCANNING,
-    PROXY,
-  ],
-  "wrong-clock": [CLOCK_ADVICE, STOP_SCANNING, PORTAL],
+  "dns-blocked": [line(null, "blockedBrowser"), line(6, "blockedSuite"), line(3, "routerRestart")],
+  intercepted: [STOP_SCANNING, PORTAL, PROXY, DEFENDER_INTERCEPTION],
+  "intercepted-everywhere": [STOP_SCANNING, PROXY, PORTAL, DEFENDER_INTERCEPTION],
+  "captive-portal": [line(null, "portalSignIn"), STOP_SCANNING, PROXY],
+  "wrong-clock": [line(null, "clock"), STOP_SCANNING, PORTAL],
   "no-internet": [
-    { step: 3, text: "Restart your router/modem: it answers, but nothing on the internet does. This is not BSG." },
-    { step: 4, text: "Get a fresh IP address from the router.", fixId: "renew-ip" },
-    { step: null, text: "Still down after the restart? Call your ISP: your line has no internet." },
-    { step: 4, text: "Only if the ISP says your line is fine: reset Windows networking (needs a restart; the agent asks first).", fixId: "reset-network-stack" },
+    line(3, "noInternetRouter"),
+    line(4, "renewIp", { fixId: "renew-ip" }),
+    line(null, "callIsp"),
+    line(4, "resetIfIspFine", { fixId: "reset-network-stack" }),
   ],
   "local-network": [
-    { step: 7, text: "Check the network cable or Wi-Fi connection (a cable is more reliable than Wi-Fi)." },
-    { step: 3, text: "Restart your router/modem." },
-    { step: 4, text: "Renew your IP address.", fixId: "renew-ip" },
-    { step: 4, text: "Still nothing? Reset Windows networking (needs a restart; the agent asks first).", fixId: "reset-network-stack" },
-    { step: 10, text: "Still no network? Update your network adapter's driver." },
+    line(7, "checkCable"),
+    line(3, "routerRestart"),
+    line(4, "renewIpShort", { fixId: "renew-ip" }),
+    line(4, "resetStillNothing", { fixId: "reset-network-stack" }),
+    line(10, "updateDriver"),
   ],
-  inconclusive: [
-    { step: null, text: "Run the check again in a minute: the results contradicted each other or were incomplete." },
-    { step: null, text: "If it keeps happening, collect a support bundle from the tray menu so support can see what the agent saw." },
-  ],
-  "unknown-names": [
-    { step: null, text: "Update the agent: BSG may have moved its servers to names the agent does not know yet." },
-    { step: null, text: "If it keeps happening, collect a support bundle from the tray menu so support can see what the agent saw." },
-  ],
+  inconclusive: [FIREWALL_BLOCKS, line(null, "checkAgain"), line(null, "collectBundle")],
+  "unknown-names": [line(null, "updateAgent"), line(null, "collectBundle")],
 };
 
 /** The variant a verdict stands for when nothing more specific is known (a diagnosis made without a variant). */
@@ -138,33 +146,52 @@ export const DEFAULT_VARIANT: Record<VerdictId, VariantId> = {
 export interface AdviceContext {
   /** The product whose certificate was seen in the middle (names the one setting to change). */
   interceptor?: Interceptor | null;
+  /** Windows Firewall blocks the game or the launcher (see `firewallBlocks`). */
+  firewallBlock?: boolean;
 }
+
+/** True when the evidence holds a Windows Firewall BLOCK rule for the game (src/core/firewall-evidence.ts). */
+export const firewallBlocks = (evidence: readonly Evidence[] | undefined): boolean => (evidence ?? []).some((e) => e.kind === "firewall" && e.severity === "problem");
 
 const INTERCEPTION_VARIANTS: ReadonlySet<VariantId> = new Set(["intercepted", "intercepted-everywhere", "ok-inspected", "wrong-clock"]);
 
-/** The advice for one variant: the product's own setting first when the interceptor is known. */
+function holds(when: AdviceCondition | undefined, ctx: AdviceContext): boolean {
+  if (when === undefined) return true;
+  if (when === "firewall-block") return ctx.firewallBlock === true;
+  return (ctx.interceptor ?? null) === null;
+}
+
+/** A table line as a diagnosis carries it (without the table's condition). */
+const asAdvice = ({ when: _when, ...a }: AdviceEntry): Advice => a;
+
+/** The advice for one variant in one situation: lines whose evidence is there, the product's own setting first. */
 export function adviceFor(variant: VariantId, ctx: AdviceContext = {}): Advice[] {
-  const base = [...VARIANT_ADVICE[variant]];
+  const base = VARIANT_ADVICE[variant].filter((a) => holds(a.when, ctx));
   const product = ctx.interceptor ?? null;
-  if (product === null || !INTERCEPTION_VARIANTS.has(variant)) return base;
-  const setting: Advice = { step: 6, text: `It is ${product.name}. ${product.setting} Then check again.` };
-  if (variant === "wrong-clock") return [base[0]!, setting, ...base.slice(2)];
-  if (variant === "ok-inspected") return [base[0]!, { step: 6, text: `Still failing? It may be ${product.name}'s HTTPS scanning. ${product.setting}` }, ...base.slice(2)];
+  if (product === null || !INTERCEPTION_VARIANTS.has(variant)) return base.map(asAdvice);
+  const setting: Advice = { step: 6, key: `product:${product.id}`, text: EN.advice.itIs(product.name, EN.advice.productSetting[product.id]) };
+  if (variant === "wrong-clock") return [asAdvice(base[0]!), setting, ...base.slice(2).map(asAdvice)];
+  if (variant === "ok-inspected") {
+    const maybe: Advice = { step: 6, key: `productMaybe:${product.id}`, text: EN.advice.maybeIt(product.name, EN.advice.productSetting[product.id]) };
+    return base.map((a) => (a.key === "inspectedScanning" ? maybe : asAdvice(a)));
+  }
   // The product line replaces the generic "turn off scanning" line.
-  return [setting, ...base.filter((a) => a !== STOP_SCANNING)];
+  return [setting, ...base.filter((a) => a !== STOP_SCANNING).map(asAdvice)];
 }
 
 const fixIdsOf = (advice: readonly Advice[]): string[] => [...new Set(advice.flatMap((a) => (a.fixId === undefined ? [] : [a.fixId])))];
 
 /**
- * The automatic fixes that apply to a diagnosis: exactly the ones its advice offers. A diagnosis without a variant
- * (made elsewhere, or by an older version) counts as its verdict's default variant.
+ * The automatic fixes that apply to a diagnosis: exactly the ones its advice offers (advice chosen by `adviceFor`
+ * from this table and the evidence). A diagnosis without advice or without a variant (made elsewhere, or by an
+ * older version) counts as its verdict's default variant, with only the lines that need no evidence.
  */
-export function applicableFixIds(d: Pick<Diagnosis, "verdict" | "variant">): string[] {
-  return fixIdsOf(VARIANT_ADVICE[d.variant ?? DEFAULT_VARIANT[d.verdict]]);
+export function applicableFixIds(d: Pick<Diagnosis, "verdict" | "variant"> & { advice?: readonly Advice[] }): string[] {
+  if (d.advice !== undefined && d.variant !== undefined) return fixIdsOf(d.advice);
+  return fixIdsOf(adviceFor(d.variant ?? DEFAULT_VARIANT[d.verdict]));
 }
 
-/** The verdicts in which some variant offers this fix: a catalogue entry's `appliesTo`. */
+/** The verdicts in which some variant can offer this fix (given the evidence): a catalogue entry's `appliesTo`. */
 export function verdictsAdvising(fixId: string): VerdictId[] {
   const verdicts = VARIANT_IDS.filter((v) => fixIdsOf(VARIANT_ADVICE[v]).includes(fixId)).map((v) => VARIANTS[v]);
   return [...new Set(verdicts)];

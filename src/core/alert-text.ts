@@ -1,9 +1,14 @@
 /**
- * Words the player sees: toast titles/bodies and the tray's status line and tooltip. Pure (no I/O, no clock):
- * times come in as arguments. Players are not engineers, so every toast says what happened in its title and
- * the single most useful next action in its body.
+ * Words the player sees live: toast titles/bodies and the tray's status line and tooltip. Pure (no I/O, no clock):
+ * times come in as arguments, words from the message catalogue (src/core/i18n) in the player's language. One voice:
+ * a verdict has one name everywhere (the toast title, the status line, `diagnose`, `history`, the report), every
+ * toast says what happened in its title and the single most useful next step in its body, and when that step is a
+ * fix the agent can do, the body says where it is ("Tray menu → Fixes → …").
  */
-import type { Diagnosis, VerdictId } from "./types.js";
+import { clock as clockOf, duration } from "./i18n/format.js";
+import { EN, type Messages } from "./i18n/index.js";
+import { INTERCEPTORS } from "./interception.js";
+import type { Advice, Diagnosis, VerdictId } from "./types.js";
 
 /** One toast: a title line and a body of one or two short sentences. */
 export interface AlertText {
@@ -11,50 +16,11 @@ export interface AlertText {
   body: string;
 }
 
-/** The tray's icon colours; see `iconForVerdict`. */
+/** The tray's icon states; see `iconForVerdict`. */
 export type TrayIconName = "ok" | "problem" | "down" | "unknown";
 
-/** Toast title per verdict: the verdict in plain words, with whose side the problem is on. */
-export const VERDICT_TITLES: Record<VerdictId, string> = {
-  ok: "Tarkov servers are reachable",
-  maintenance: "Tarkov is in maintenance (BSG side)",
-  "server-outage": "Tarkov servers are down (BSG side)",
-  "bsg-degraded": "Tarkov servers are unstable (BSG side)",
-  "bsg-unreachable": "Your ISP can't reach Tarkov's servers",
-  "dns-failure": "Your DNS can't find Tarkov's servers",
-  "tls-intercepted": "Something on your PC or network blocks Tarkov",
-  "no-internet": "Your internet is down",
-  "local-network": "Your PC has lost its network connection",
-  inconclusive: "Tarkov connection trouble, cause unclear",
-};
-
-/** Short form for the tray's status line, where space is tight. */
-const VERDICT_SHORT: Record<VerdictId, string> = {
-  ok: "Connected to Tarkov",
-  maintenance: "BSG maintenance",
-  "server-outage": "Tarkov servers down (BSG)",
-  "bsg-degraded": "Tarkov servers unstable (BSG)",
-  "bsg-unreachable": "ISP can't reach Tarkov",
-  "dns-failure": "DNS problem",
-  "tls-intercepted": "Connection intercepted",
-  "no-internet": "Internet down",
-  "local-network": "No network",
-  inconclusive: "Connection trouble",
-};
-
-/** Next action when the diagnosis carries no advice of its own. */
-const VERDICT_ACTIONS: Record<VerdictId, string> = {
-  ok: "Nothing to do: you can play.",
-  maintenance: "Nothing to fix on your side: wait for BSG to finish. You'll get a toast when it's over.",
-  "server-outage": "Nothing to fix on your side: wait for BSG. You'll get a toast when they're back.",
-  "bsg-degraded": "Restart the game and the launcher; if it keeps failing, wait a few minutes.",
-  "bsg-unreachable": "Restart your router, then try again. If that doesn't help, try a VPN.",
-  "dns-failure": "Switch your DNS to Cloudflare or Google (tray menu → Fixes).",
-  "tls-intercepted": "Turn off your antivirus' web/HTTPS scanning for Tarkov, then try again.",
-  "no-internet": "Restart your router. If it stays down, call your ISP.",
-  "local-network": "Check the cable or Wi-Fi, then restart your router.",
-  inconclusive: "Click \"Diagnose now\" in the tray in a minute for a clearer answer.",
-};
+/** The verdicts' names in English (tests and logs); people read `m.verdicts.name`. */
+export const VERDICT_TITLES: Record<VerdictId, string> = EN.verdicts.name;
 
 /** Windows truncates toast bodies after about three lines; keep the action whole and short. */
 const MAX_BODY = 180;
@@ -63,7 +29,7 @@ const MAX_TOOLTIP = 127;
 /** A menu item wider than this makes the whole tray menu wide. */
 const MAX_STATUS = 64;
 
-/** Icon for a verdict: green when you can play, amber when it is shaky or unclear, red when you can't. */
+/** Icon for a verdict: a check when you can play, an exclamation when it is shaky or unclear, a cross when you can't. */
 export function iconForVerdict(verdict: VerdictId | null): TrayIconName {
   if (verdict === null) return "unknown";
   if (verdict === "ok") return "ok";
@@ -71,45 +37,71 @@ export function iconForVerdict(verdict: VerdictId | null): TrayIconName {
   return "down";
 }
 
-/** Plain title for a verdict (toast titles, history). */
-export const verdictTitle = (verdict: VerdictId): string => VERDICT_TITLES[verdict];
+/** The verdict's one name. */
+export const verdictTitle = (verdict: VerdictId, m: Messages = EN): string => m.verdicts.name[verdict];
 
-/** Toast for a confirmed drop: what broke and the one thing to do about it. */
-export function dropAlert(d: Diagnosis): AlertText {
-  return { title: VERDICT_TITLES[d.verdict], body: nextAction(d) };
+/** An advice line in the reader's language (its catalogue key), or its English text for a line without one. */
+export function adviceText(a: Advice, m: Messages = EN): string {
+  const key = a.key;
+  if (key === undefined) return a.text;
+  const [kind, id] = key.split(":");
+  if (id !== undefined && (kind === "product" || kind === "productMaybe")) {
+    const product = INTERCEPTORS.find((p) => p.id === id);
+    if (product === undefined) return a.text;
+    const setting = m.advice.productSetting[product.id];
+    return kind === "product" ? m.advice.itIs(product.name, setting) : m.advice.maybeIt(product.name, setting);
+  }
+  return m.advice.lines[key as keyof typeof m.advice.lines] ?? a.text;
+}
+
+/** The fix the next step can be done with, as the toast names it. */
+export interface FixHint {
+  /** The fix's name in the reader's language. */
+  name: string;
+  /** True when the agent applies it by itself (auto-fix on and the fix approved as "auto"). */
+  auto: boolean;
+}
+
+/** The one next step: the diagnosis' first advice, or the verdict's standard action when it has none. */
+export function nextStep(d: Diagnosis, m: Messages = EN, max = MAX_BODY): string {
+  const first = d.advice[0];
+  const text = plain(first === undefined ? "" : adviceText(first, m));
+  return clamp(text === "" ? m.verdicts.action[d.verdict] : text, max);
+}
+
+/** The next step, and the fix that does it when there is one: "… Tray menu → Fixes → Clear the DNS cache." */
+function stepWithFix(d: Diagnosis, m: Messages, fix: FixHint | null, max = MAX_BODY): string {
+  if (fix === null) return nextStep(d, m, max);
+  const action = fix.auto ? m.alerts.fixAuto(fix.name) : m.alerts.fixAction(fix.name);
+  return `${nextStep(d, m, max - action.length - 1)} ${action}`;
+}
+
+/** Toast for a confirmed drop (and for "Diagnose now"): what broke, the one thing to do, and the fix for it. */
+export function dropAlert(d: Diagnosis, m: Messages = EN, fix: FixHint | null = null): AlertText {
+  return { title: m.verdicts.name[d.verdict], body: stepWithFix(d, m, fix) };
 }
 
 /** Toast when an open incident's cause changes (e.g. BSG down → now your DNS). */
-export function verdictChangeAlert(prev: VerdictId, d: Diagnosis): AlertText {
-  return {
-    title: VERDICT_TITLES[d.verdict],
-    body: clamp(`${nextAction(d, MAX_BODY - 40)} (Before: ${VERDICT_SHORT[prev]}.)`, MAX_BODY),
-  };
+export function verdictChangeAlert(prev: VerdictId, d: Diagnosis, m: Messages = EN, fix: FixHint | null = null): AlertText {
+  const before = m.alerts.before(m.verdicts.name[prev]);
+  return { title: m.verdicts.name[d.verdict], body: clamp(`${stepWithFix(d, m, fix, MAX_BODY - before.length - 1)} ${before}`, MAX_BODY) };
 }
 
 /** Toast when BSG answers again after an incident of `durationMs` that was diagnosed as `verdict`. */
-export function recoveryAlert(durationMs: number, verdict: VerdictId): AlertText {
-  return {
-    title: `BSG reachable again after ${formatDuration(durationMs)}`,
-    body: `Cause: ${VERDICT_SHORT[verdict]}. You can queue again.`,
-  };
+export function recoveryAlert(durationMs: number, verdict: VerdictId, m: Messages = EN): AlertText {
+  return { title: m.alerts.recoveryTitle(duration(durationMs, m.locale)), body: m.alerts.recoveryBody(m.verdicts.name[verdict]) };
 }
 
 /** Toast for BSG's own maintenance notice, in BSG's words (tags and extra whitespace removed). */
-export function maintenanceAlert(messageText: string | null): AlertText {
+export function maintenanceAlert(messageText: string | null, m: Messages = EN): AlertText {
   const message = plain(messageText ?? "");
-  return {
-    title: VERDICT_TITLES.maintenance,
-    body: message === "" ? VERDICT_ACTIONS.maintenance : clamp(`BSG: "${message}"`, MAX_BODY),
-  };
+  return { title: m.verdicts.name.maintenance, body: message === "" ? m.verdicts.action.maintenance : clamp(m.alerts.bsgSays(message), MAX_BODY) };
 }
 
 /** Reminder for an incident that is still open after `durationMs`. */
-export function reminderAlert(d: Diagnosis, durationMs: number): AlertText {
-  return {
-    title: `Still: ${VERDICT_TITLES[d.verdict]}`,
-    body: clamp(`For ${formatDuration(durationMs)} now. ${nextAction(d, MAX_BODY - 24)}`, MAX_BODY),
-  };
+export function reminderAlert(d: Diagnosis, durationMs: number, m: Messages = EN): AlertText {
+  const lasted = m.alerts.stillFor(duration(durationMs, m.locale));
+  return { title: m.alerts.stillTitle(m.verdicts.name[d.verdict]), body: clamp(`${lasted} ${nextStep(d, m, MAX_BODY - lasted.length - 1)}`, MAX_BODY) };
 }
 
 /** A toast held back while the player was in a raid. */
@@ -120,79 +112,59 @@ export type HeldEvent =
   | { kind: "maintenance"; at: Date; message: string | null };
 
 /** One summary toast after a raid instead of the toasts held back during it; null when nothing happened. */
-export function raidSummaryAlert(events: readonly HeldEvent[]): AlertText | null {
+export function raidSummaryAlert(events: readonly HeldEvent[], m: Messages = EN): AlertText | null {
   if (events.length === 0) return null;
   const last = events[events.length - 1]!;
   const drops = events.filter((e) => e.kind === "drop").length;
-  const title =
-    last.kind === "recovery"
-      ? `During your raid: ${drops > 1 ? `${drops} drops` : "a drop"}, BSG reachable again`
-      : `During your raid: ${last.kind === "maintenance" ? VERDICT_TITLES.maintenance : VERDICT_TITLES[last.verdict]}`;
-  const shown = events.slice(-3).map(describeHeld);
+  const title = last.kind === "recovery" ? m.alerts.raidTitleBack(drops) : m.alerts.raidTitle(m.verdicts.name[last.kind === "maintenance" ? "maintenance" : last.verdict]);
+  const shown = events.slice(-3).map((e) => describeHeld(e, m));
   const more = events.length - shown.length;
-  const body = (more > 0 ? `(+${more} earlier) ` : "") + shown.join("; ") + ".";
+  const body = (more > 0 ? `${m.alerts.raidEarlier(more)} ` : "") + shown.join("; ") + ".";
   return { title, body: clamp(body, MAX_BODY) };
 }
 
-/** What the tray's status line and tooltip show. `since` is when the current verdict started. */
+/** What the tray's status line and tooltip show. */
 export interface StatusState {
   /** null until the first round has finished. */
   verdict: VerdictId | null;
+  /** When this verdict (this cause, not the incident) began. */
   since: Date | null;
   /** Set while monitoring is paused by the player. */
   pausedUntil?: Date | null;
 }
 
-/** The tray's live status line, e.g. "Tarkov servers down (BSG) since 21:04". */
-export function statusLine(state: StatusState): string {
-  if (state.pausedUntil) return `Monitoring paused until ${clock(state.pausedUntil)}`;
-  if (state.verdict === null) return "Checking the connection…";
-  const since = state.since ? ` since ${clock(state.since)}` : "";
-  return clamp(`${VERDICT_SHORT[state.verdict]}${since}`, MAX_STATUS);
+/** The tray's live status line: the verdict's one name and since when, e.g. "Your internet is down since 21:04". */
+export function statusLine(state: StatusState, m: Messages = EN): string {
+  if (state.pausedUntil) return m.tray.pausedUntil(clockOf(state.pausedUntil));
+  if (state.verdict === null) return m.tray.checking;
+  const name = m.verdicts.name[state.verdict];
+  return clamp(state.since ? m.tray.since(name, clockOf(state.since)) : name, MAX_STATUS);
 }
 
-/** The tray icon's tooltip: the app, the verdict with its start time, and the next action when something is wrong. */
-export function tooltip(state: StatusState, d?: Diagnosis | null): string {
-  const head = `Tarkov connection: ${statusLine(state)}`;
-  if (state.pausedUntil || state.verdict === null || state.verdict === "ok" || !d || d.verdict !== state.verdict) {
-    return clamp(head, MAX_TOOLTIP);
-  }
-  return clamp(`${head}\n${nextAction(d)}`, MAX_TOOLTIP);
+/** The tray icon's tooltip: the app, the verdict with its start time, and the next step when something is wrong. */
+export function tooltip(state: StatusState, d?: Diagnosis | null, m: Messages = EN): string {
+  const head = m.tray.tooltipHead(statusLine(state, m));
+  if (state.pausedUntil || state.verdict === null || state.verdict === "ok" || !d || d.verdict !== state.verdict) return clamp(head, MAX_TOOLTIP);
+  return clamp(`${head}\n${nextStep(d, m)}`, MAX_TOOLTIP);
 }
 
-/** "45 s", "12 min", "1 h 5 min", "2 h": rounded, seconds only under a minute. */
-export function formatDuration(ms: number): string {
-  const safe = Number.isFinite(ms) && ms > 0 ? ms : 0;
-  const seconds = Math.round(safe / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.max(1, Math.round(safe / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
+/** "45 s", "12 min", "1 h 5 min" in English (src/core/i18n/format.ts `duration` for other languages). */
+export const formatDuration = (ms: number): string => duration(ms, "en");
 
 /** 24-hour local wall-clock time, "21:04". */
-export function clock(at: Date): string {
-  return `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
-}
+export const clock = (at: Date): string => clockOf(at);
 
-function nextAction(d: Diagnosis, max = MAX_BODY): string {
-  const advice = plain(d.advice[0]?.text ?? "");
-  return clamp(advice === "" ? VERDICT_ACTIONS[d.verdict] : advice, max);
-}
-
-function describeHeld(e: HeldEvent): string {
-  const at = clock(e.at);
+function describeHeld(e: HeldEvent, m: Messages): string {
+  const at = clockOf(e.at);
   switch (e.kind) {
     case "drop":
-      return `${at} ${VERDICT_SHORT[e.verdict]}`;
+      return m.alerts.heldDrop(at, m.verdicts.name[e.verdict]);
     case "change":
-      return `${at} now: ${VERDICT_SHORT[e.verdict]}`;
+      return m.alerts.heldChange(at, m.verdicts.name[e.verdict]);
     case "recovery":
-      return `${at} back after ${formatDuration(e.durationMs)}`;
+      return m.alerts.heldBack(at, duration(e.durationMs, m.locale));
     case "maintenance":
-      return `${at} BSG maintenance`;
+      return m.alerts.heldMaintenance(at);
   }
 }
 
@@ -205,7 +177,7 @@ function plain(s: string): string {
 }
 
 /** Cuts at a word boundary and marks the cut, so a toast never ends mid-word. */
-function clamp(s: string, max: number): string {
+export function clamp(s: string, max: number): string {
   if (s.length <= max) return s;
   const cut = s.slice(0, max - 1);
   const space = cut.lastIndexOf(" ");

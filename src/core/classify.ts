@@ -7,7 +7,7 @@
  * showed the wrong certificate, or the right server at a public resolver's address, is the internet answering.
  * Broken probes and probes the deadline cut off are missing evidence, never failures.
  */
-import { adviceFor } from "./advice.js";
+import { adviceFor, firewallBlocks } from "./advice.js";
 import {
   controlsEvidence,
   describeBothAddressesFail,
@@ -19,6 +19,7 @@ import {
   describeTarget,
   describeUntrusted,
 } from "./evidence.js";
+import { EN } from "./i18n/index.js";
 import { interceptorOf, type Interceptor } from "./interception.js";
 import {
   certAnswered,
@@ -47,58 +48,11 @@ const TRANSPORT_CODES: ReadonlySet<FailureCode> = new Set([
   "HTTP_PROTOCOL",
 ]);
 
-const HEADLINES: Record<VerdictId, { headline: string; meaning: string }> = {
-  ok: {
-    headline: "Tarkov servers are reachable",
-    meaning: "Every check to BSG's servers passed: name lookup, connection, encryption and HTTP.",
-  },
-  maintenance: {
-    headline: "BSG maintenance in progress",
-    meaning: "BSG's status page says the game is being updated. Nothing on your side needs fixing; it comes back when BSG is done.",
-  },
-  "server-outage": {
-    headline: "Tarkov servers are having problems (BSG side)",
-    meaning: "BSG's servers are down or answering with errors while the rest of your internet works. Nothing on your PC needs changing.",
-  },
-  "bsg-degraded": {
-    headline: "Some Tarkov servers are failing",
-    meaning: "Part of BSG's servers answer and part do not: usually a partial outage or one bad route.",
-  },
-  "bsg-unreachable": {
-    headline: "Your connection can't reach Tarkov's servers",
-    meaning:
-      "Other sites work and BSG does not report an outage, but connections to BSG's servers time out or are cut. That points at your ISP's routing, a regional block or a firewall on the way.",
-  },
-  "dns-failure": {
-    headline: "Your DNS can't find Tarkov's servers",
-    meaning: "The DNS server your PC uses fails to look up BSG's addresses, while public DNS (Cloudflare, Google) finds them.",
-  },
-  "tls-intercepted": {
-    headline: "Something is intercepting the secure connection to Tarkov",
-    meaning:
-      "The certificate presented for BSG's servers is not trusted or not for BSG: typically an antivirus web shield, a proxy or a Wi-Fi sign-in page sits in the middle.",
-  },
-  "no-internet": {
-    headline: "Your internet is down",
-    meaning: "Your router answers, but no site on the internet does. This is not BSG.",
-  },
-  "local-network": {
-    headline: "No network connection",
-    meaning: "Your PC cannot reach your router, or has no network route at all. Check the cable or Wi-Fi.",
-  },
-  inconclusive: {
-    headline: "Can't tell what is wrong yet",
-    meaning: "The checks contradicted each other or some could not run, so the agent will not guess.",
-  },
-};
-
 interface Finding {
   variant: VariantId;
   confidence: Confidence;
   /** Evidence lines specific to the rule that fired, shown first. */
   why: Evidence[];
-  /** Replaces the verdict's standard meaning when this rule knows better. */
-  meaning?: string;
   /** Who sits in the middle of HTTPS, when a certificate named them. */
   interceptor?: Interceptor | null;
 }
@@ -146,7 +100,6 @@ function decide(round: RoundResult): Finding {
       return {
         variant: "dns-hijack",
         confidence,
-        meaning: "Your DNS server answers BSG's names with an address that does not work (a block page, a sinkhole or a dead server), while the address public DNS gives for the same name works: your DNS sends Tarkov to the wrong place.",
         why: [...hijacked.map(describeHijack), ...dnsLines(hijacked), ...dnsLines(dnsBroken)],
       };
     }
@@ -163,7 +116,6 @@ function decide(round: RoundResult): Finding {
     return {
       variant: "dns-blocked",
       confidence: "medium",
-      meaning: "No name can be looked up on this network, not even through public DNS, although the internet answers by IP address. Something blocks or intercepts DNS: a firewall, a security suite or a network sign-in page.",
       why: [
         { kind: "dns", severity: "problem", text: `No name resolves on any resolver (yours or public), yet ${ipControlUp.map((t) => t.host).join(", ")} answers by IP address: DNS is blocked or intercepted on this network.` },
         ...dnsLines(bsgFailed.slice(0, 2)),
@@ -202,13 +154,6 @@ function decide(round: RoundResult): Finding {
       confidence: certFailed.length === bsgFailed.length ? "high" : "medium",
       why: describeUntrusted(certFailed, controls),
       interceptor,
-      ...(variant === "intercepted-everywhere"
-        ? { meaning: "Every secure site, not only BSG, gets its certificate from the same program or proxy: your internet works, but something on this PC or network inspects all HTTPS and the game does not accept it." }
-        : variant === "captive-portal"
-          ? { meaning: "BSG's address answers with a certificate for another name: a Wi-Fi sign-in page (hotel, airport, café) or a proxy answers in BSG's place." }
-          : variant === "wrong-clock"
-            ? { meaning: "The certificates look expired or not yet valid. Almost always this PC's date or time is wrong, which breaks every secure connection." }
-            : {}),
     };
   }
 
@@ -224,7 +169,6 @@ function decide(round: RoundResult): Finding {
       confidence: missing === 0 ? "high" : "medium",
       why,
       interceptor,
-      meaning: "Every check to BSG's servers passed. Your HTTPS goes through a security program or proxy that Windows trusts, so the game connects through it too.",
     };
   }
 
@@ -304,12 +248,13 @@ export function classify(round: RoundResult): Diagnosis {
     verdict,
     variant: finding.variant,
     confidence: finding.confidence,
-    headline: HEADLINES[verdict].headline,
-    meaning: finding.meaning ?? HEADLINES[verdict].meaning,
+    // The words are the catalogue's (src/core/i18n/verdicts.ts), in English here: people read them in their language.
+    headline: EN.verdicts.name[verdict],
+    meaning: EN.verdicts.meaning[finding.variant],
     evidence: [...finding.why, ...context],
-    advice: adviceFor(finding.variant, { interceptor: finding.interceptor ?? null }),
+    advice: adviceFor(finding.variant, { interceptor: finding.interceptor ?? null, firewallBlock: firewallBlocks(round.extraEvidence) }),
   };
 }
 
-/** Plain-words headline for a verdict id (tray tooltip, history listing). */
-export const headlineOf = (verdict: VerdictId): string => HEADLINES[verdict].headline;
+/** The verdict's one name, in English (src/core/i18n/verdicts.ts has it in every language). */
+export const headlineOf = (verdict: VerdictId): string => EN.verdicts.name[verdict];

@@ -214,7 +214,7 @@ export type Confidence = "high" | "medium" | "low";
 
 export interface Evidence {
   /** What the line is about, for grouping in reports. */
-  kind: "target" | "dns" | "gateway" | "status-api" | "controls" | "game-log" | "broken-probe" | "missing";
+  kind: "target" | "dns" | "gateway" | "status-api" | "controls" | "game-log" | "firewall" | "broken-probe" | "missing";
   /** One plain sentence a support engineer can read. */
   text: string;
   targetId?: string;
@@ -229,8 +229,11 @@ export interface Evidence {
 /** One thing to do next; `step` refers to the manual checklist (1–10), `fixId` to an automatic fix. */
 export interface Advice {
   step: number | null;
+  /** In English (logs, `--json`); people read it in their language through `key` (src/core/i18n/advice.ts). */
   text: string;
   fixId?: string;
+  /** The line's key in the message catalogue: `lines.<key>`, or `product:<id>` / `productMaybe:<id>`. */
+  key?: string;
 }
 
 export interface Diagnosis {

@@ -55,7 +55,7 @@ export const diagnoseJsonSchema = z.object({
   meaning: z.string(),
   evidence: z.array(
     z.object({
-      kind: z.enum(["target", "dns", "gateway", "status-api", "controls", "game-log", "broken-probe", "missing"]),
+      kind: z.enum(["target", "dns", "gateway", "status-api", "controls", "game-log", "firewall", "broken-probe", "missing"]),
       text: z.string(),
       targetId: z.string().optional(),
       code: code.optional(),

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readHistory, type HistoryReadStats } from "../agent/evidence-history.js";
 import { listIncidents } from "../agent/incidents.js";
+import type { Messages } from "../core/i18n/index.js";
 import type { FailureCode, PhaseName } from "../core/types.js";
 import type { GameFacts } from "../support/game-facts.js";
 import { EvidenceModelBuilder, PHASE_ORDER, type EvidenceModel } from "./evidence-model.js";
@@ -20,6 +21,8 @@ export interface EvidenceReportOptions {
   version: string;
   now?: number;
   game?: GameFacts | null;
+  /** The player's language for the page's own words; English when absent (the letters are English either way). */
+  messages?: Messages;
 }
 
 export interface EvidenceReport {
@@ -101,7 +104,7 @@ export async function buildEvidenceReport(o: EvidenceReportOptions): Promise<Evi
   const facts = letterFacts(model, o.game);
   const isp = ispLetter(facts);
   const bsg = bsgTicket(facts);
-  const html = renderReportHtml({ model, version: o.version, generatedAt: o.now ?? Date.now(), fixes, ispLetter: isp, bsgTicket: bsg, raidServers: o.game?.raidServers ?? [] });
+  const html = renderReportHtml({ model, version: o.version, generatedAt: o.now ?? Date.now(), fixes, ispLetter: isp, bsgTicket: bsg, raidServers: o.game?.raidServers ?? [], ...(o.messages ? { messages: o.messages } : {}) });
   return { html, model, facts, fixes, isp, bsg, stats };
 }
 

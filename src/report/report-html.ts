@@ -4,11 +4,15 @@
  * attached anywhere and prints to PDF. Every dynamic string is escaped: status messages and game-log text come from
  * the network and from files, and are hostile until proven otherwise.
  */
+import { EN, type Messages } from "../core/i18n/index.js";
 import type { VerdictId } from "../core/types.js";
 import type { RaidServer } from "../game/raid-servers.js";
 import { SERIOUS_SAMPLE_COUNT, type Band, type Bucket, type EvidenceModel, type IncidentRow } from "./evidence-model.js";
 import { readTrace } from "./path-trace.js";
-import { T, bothTimes, codeWords, duration, localTime, ofTimes, offsetOf, pct, raidServerAddress, resolverWords, utcTime, verdictWords } from "./report-text.js";
+import { bothTimes, localTime, offsetOf, pct, raidServerAddress, reportWords, utcTime } from "./report-text.js";
+
+/** The report's words in one language (report-text.ts). */
+type Words = ReturnType<typeof reportWords>;
 
 /** A fix as the report lists it (from the fix journal). */
 export interface FixRow {
@@ -28,6 +32,8 @@ export interface ReportInput {
   bsgTicket: string;
   /** Raid servers the game named in the window, newest first. */
   raidServers?: readonly RaidServer[];
+  /** The player's language; English when absent. */
+  messages?: Messages;
 }
 
 /** Escapes text for HTML content and attributes; control characters (terminal escapes) are dropped. */
@@ -85,7 +91,8 @@ function segments(points: ({ x: number; y: number } | null)[]): string[] {
 }
 
 /** The timeline chart as inline SVG. */
-export function renderChart(model: EvidenceModel): string {
+export function renderChart(model: EvidenceModel, messages: Messages = EN): string {
+  const words = reportWords(messages);
   const span = Math.max(1, model.to - model.from);
   const x = (t: number) => LEFT + (PLOT_W * (Math.min(Math.max(t, model.from), model.to) - model.from)) / span;
   const mid = (b: Bucket) => x(b.t + model.bucketMs / 2);
@@ -96,8 +103,8 @@ export function renderChart(model: EvidenceModel): string {
   const parts: string[] = [];
 
   // Verdict bands and "not watching" hatching.
-  parts.push(`<text x="4" y="${BAND_Y + 12}" class="lbl">state</text>`);
-  for (const b of model.bands) parts.push(bandRect(b, x));
+  parts.push(`<text x="4" y="${BAND_Y + 12}" class="lbl">${esc(words.chartState)}</text>`);
+  for (const b of model.bands) parts.push(bandRect(b, x, words));
   for (const b of model.bands.filter((b) => b.verdict === null)) {
     parts.push(`<rect x="${f1(x(b.from))}" y="${REACH_Y}" width="${f1(Math.max(0.5, x(b.to) - x(b.from)))}" height="${AXIS_Y - REACH_Y}" fill="url(#off)" class="off"/>`);
   }
@@ -105,7 +112,7 @@ export function renderChart(model: EvidenceModel): string {
   for (const i of model.incidents) {
     const end = i.end ?? model.to;
     parts.push(
-      `<rect class="incident" x="${f1(x(i.start))}" y="${REACH_Y}" width="${f1(Math.max(2, x(end) - x(i.start)))}" height="${AXIS_Y - REACH_Y}" fill="#c0392b" fill-opacity="0.16"><title>${esc(`${localTime(i.start)} – ${i.end === null ? "ongoing" : localTime(i.end)}: ${i.verdicts.map(verdictWords).join(", ")}`)}</title></rect>`,
+      `<rect class="incident" x="${f1(x(i.start))}" y="${REACH_Y}" width="${f1(Math.max(2, x(end) - x(i.start)))}" height="${AXIS_Y - REACH_Y}" fill="#c0392b" fill-opacity="0.16"><title>${esc(`${localTime(i.start)} – ${i.end === null ? words.ongoing : localTime(i.end)}: ${i.verdicts.map(words.verdictWords).join(", ")}`)}</title></rect>`,
     );
   }
   // Panels, grid and labels.
@@ -117,8 +124,8 @@ export function renderChart(model: EvidenceModel): string {
   for (const v of [0, latMax / 2, latMax]) {
     parts.push(`<line x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${f1(latY(v))}" y2="${f1(latY(v))}" class="grid"/><text x="${LEFT - 4}" y="${f1(latY(v) + 4)}" class="tick" text-anchor="end">${Math.round(v)}</text>`);
   }
-  parts.push(`<text x="${LEFT + 4}" y="${REACH_Y - 6}" class="lbl">reachable (share of checks that worked)</text>`);
-  parts.push(`<text x="${LEFT + 4}" y="${LAT_Y - 6}" class="lbl">connection time to BSG, ms (median)</text>`);
+  parts.push(`<text x="${LEFT + 4}" y="${REACH_Y - 6}" class="lbl">${esc(words.chartReachable)}</text>`);
+  parts.push(`<text x="${LEFT + 4}" y="${LAT_Y - 6}" class="lbl">${esc(words.chartLatency)}</text>`);
   // Data.
   const bsg = model.buckets.map((b) => (b.bsg.n === 0 ? null : { x: mid(b), y: reachY(1 - b.bsg.failed / b.bsg.n) }));
   const ctl = model.buckets.map((b) => (b.control.n === 0 ? null : { x: mid(b), y: reachY(1 - b.control.failed / b.control.n) }));
@@ -133,31 +140,32 @@ export function renderChart(model: EvidenceModel): string {
     const label = span > 2 * 86_400_000 ? localTime(t).slice(5, 16) : localTime(t).slice(11, 16);
     parts.push(`<line x1="${f1(x(t))}" x2="${f1(x(t))}" y1="${AXIS_Y}" y2="${AXIS_Y + 4}" class="grid"/><text x="${f1(x(t))}" y="${AXIS_Y + 16}" class="tick" text-anchor="middle">${esc(label)}</text>`);
   }
-  parts.push(`<text x="${LEFT + PLOT_W}" y="${AXIS_Y + 30}" class="tick" text-anchor="end">local time (UTC${offsetOf(model.to)})</text>`);
+  parts.push(`<text x="${LEFT + PLOT_W}" y="${AXIS_Y + 30}" class="tick" text-anchor="end">${esc(words.chartTimeAxis(`UTC${offsetOf(model.to)}`))}</text>`);
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(T.chartAlt(model.incidents.length))}" id="timeline">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(words.chartAlt(model.incidents.length))}" id="timeline">`,
     `<defs><pattern id="off" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c8c8c8" stroke-width="2"/></pattern></defs>`,
     ...parts,
     "</svg>",
   ].join("\n");
 }
 
-function bandRect(b: Band, x: (t: number) => number): string {
+function bandRect(b: Band, x: (t: number) => number, words: Words): string {
   const fill = b.verdict === null ? "url(#off)" : VERDICT_COLOR[b.verdict];
-  return `<rect class="band" data-verdict="${b.verdict ?? "none"}" x="${f1(x(b.from))}" y="${BAND_Y}" width="${f1(Math.max(0.5, x(b.to) - x(b.from)))}" height="${BAND_H}" fill="${fill}"><title>${esc(`${verdictWords(b.verdict)}: ${localTime(b.from)} – ${localTime(b.to)}`)}</title></rect>`;
+  return `<rect class="band" data-verdict="${b.verdict ?? "none"}" x="${f1(x(b.from))}" y="${BAND_Y}" width="${f1(Math.max(0.5, x(b.to) - x(b.from)))}" height="${BAND_H}" fill="${fill}"><title>${esc(`${words.verdictWords(b.verdict)}: ${localTime(b.from)} – ${localTime(b.to)}`)}</title></rect>`;
 }
 
 const row = (cells: string[], cls = ""): string => `<tr${cls ? ` class="${cls}"` : ""}>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
 const head = (cells: readonly string[]): string => `<thead><tr>${cells.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead>`;
 
-function incidentRow(i: IncidentRow): string {
+function incidentRow(i: IncidentRow, words: Words): string {
+  const ofTimes = (r: { failed: number; n: number }) => words.ofTimes(r.failed, r.n);
   return row(
     [
       esc(`${localTime(i.start, true)} (UTC${offsetOf(i.start)})`),
       esc(utcTime(i.start)),
-      esc(i.end === null ? "ongoing" : localTime(i.end, true)),
-      esc(duration(i.durationMs) + (i.endReason === "agent stopped" ? " (agent stopped first)" : "")),
-      esc(i.verdicts.map(verdictWords).join(" → ")),
+      esc(i.end === null ? words.ongoing : localTime(i.end, true)),
+      esc(words.duration(i.durationMs) + (i.endReason === "agent stopped" ? ` ${words.agentStoppedFirst}` : "")),
+      esc(i.verdicts.map(words.verdictWords).join(" → ")),
       esc(`${ofTimes(i.rounds)} (${pct(i.rounds)})`),
       esc(`${ofTimes(i.connects)} (${pct(i.connects)})`),
       esc(`${ofTimes(i.controls)}`),
@@ -182,6 +190,8 @@ svg .line{fill:none;stroke-width:2}svg .bsg{stroke:#c0392b}svg .control{stroke:#
 /** The whole report page. */
 export function renderReportHtml(input: ReportInput): string {
   const { model: m } = input;
+  const T = reportWords(input.messages ?? EN);
+  const ofTimes = (r: { failed: number; n: number }) => T.ofTimes(r.failed, r.n);
   const windowMs = m.to - m.from;
   const hasData = m.coverage.rounds + m.coverage.connects > 0;
   const bsgTargets = m.targets.filter((t) => t.group === "bsg");
@@ -191,46 +201,46 @@ export function renderReportHtml(input: ReportInput): string {
     const top = codes[0];
     const cell = (p: "dns" | "tcp" | "tls" | "http") => {
       const r = t.phases[p];
-      return r.n === 0 ? "–" : `<span class="${r.failed > 0 ? "fail" : ""}">${esc(`${ofTimes(r)} failed`)}</span>`;
+      return r.n === 0 ? "–" : `<span class="${r.failed > 0 ? "fail" : ""}">${esc(T.failedCell(ofTimes(r)))}</span>`;
     };
-    return row([esc(`${t.id}${t.group === "control" ? " (other site)" : ""}`), esc(t.hostPort ?? "–"), cell("dns"), cell("tcp"), cell("tls"), cell("http"), esc(top ? `${codeWords(top[0] as never)} (${top[1]}×)` : "none")]);
+    return row([esc(t.group === "control" ? T.otherSite(t.id) : t.id), esc(t.hostPort ?? "–"), cell("dns"), cell("tcp"), cell("tls"), cell("http"), esc(top ? `${T.codeWords(top[0] as never)} (${top[1]}×)` : T.none)]);
   });
   const live = m.liveness;
   const latencyRows = [
     ...live.perTarget.map((l) =>
       row([esc(l.target), esc(l.addresses.join(", ")), String(l.n), String(l.lost), `${l.lossPct.toFixed(2)} %`, ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)]),
     ),
-    row(["<b>all</b>", "", `<b>${live.overall.n}</b>`, `<b>${live.overall.lost}</b>`, `<b>${live.overall.lossPct.toFixed(2)} %</b>`, ms(live.overall.p50), ms(live.overall.p95), ms(live.overall.p99), ms(live.overall.max)]),
+    row([`<b>${esc(T.all)}</b>`, "", `<b>${live.overall.n}</b>`, `<b>${live.overall.lost}</b>`, `<b>${live.overall.lossPct.toFixed(2)} %</b>`, ms(live.overall.p50), ms(live.overall.p95), ms(live.overall.p99), ms(live.overall.max)]),
   ];
+  const raidRows = (input.raidServers ?? []).map((r) => {
+    const at = Date.parse(r.at);
+    return row([esc(localTime(at, true)), esc(utcTime(at)), esc(raidServerAddress(r)), esc(r.datacenter ?? "–"), esc(r.location ?? "–"), esc(T.raidSource(r.source))], "raid-row");
+  });
+  const raid = input.raidServers ?? [];
   const traces = m.traces.map((tr) => {
     const reading = readTrace(tr.hops, tr.target);
     return [
       `<p>${esc(T.traceCaption(tr.target, tr.why, tr.t, tr.tool))}</p>`,
       tr.ok
-        ? `<table class="trace">${head(T.traceHead)}<tbody>${tr.hops.map((h) => row([String(h.n), esc(h.ip ?? "* (no answer)"), h.loss === null ? "–" : `${h.loss} %`, ms(h.rtt)])).join("")}</tbody></table><p><b>${esc(T.traceReading(reading))}</b></p>`
+        ? `<table class="trace">${head(T.traceHead)}<tbody>${tr.hops.map((h) => row([String(h.n), esc(h.ip ?? T.noAnswer), h.loss === null ? "–" : `${h.loss} %`, ms(h.rtt)])).join("")}</tbody></table><p><b>${esc(T.traceReading(reading))}</b></p>`
         : `<p>${esc(tr.message)}</p>`,
     ].join("\n");
-  });
-  const raid = input.raidServers ?? [];
-  const raidRows = raid.map((r) => {
-    const at = Date.parse(r.at);
-    return row([esc(localTime(at, true)), esc(utcTime(at)), esc(raidServerAddress(r)), esc(r.datacenter ?? "–"), esc(r.location ?? "–"), esc(T.raidSource(r.source))], "raid-row");
   });
   const body = [
     `<h1>${esc(T.title)}</h1>`,
     `<p class="muted">${esc(T.subtitle(m.from, m.to))}<br>${esc(T.generated(input.generatedAt, input.version))}</p>`,
     hasData ? `<p>${esc(T.coverage(m.coverage.rounds, m.coverage.connects, m.coverage.monitoredMs, windowMs))}</p>` : `<p><b>${esc(T.noData)}</b></p>`,
-    `<div class="summary"><div class="card">Incidents: <b>${m.incidents.length}</b></div><div class="card">Quick tests lost: <b>${live.overall.lost} of ${live.overall.n}</b></div><div class="card">Other sites failed while BSG failed: <b>${esc(ofTimes(m.controlsWhileBsgFailed))}</b></div><div class="card">Last confirmed state: <b>${esc(verdictWords(m.lastVerdict))}</b></div></div>`,
+    `<div class="summary"><div class="card">${esc(T.cardIncidents)} <b>${m.incidents.length}</b></div><div class="card">${esc(T.cardQuickLost)} <b>${esc(T.ofTimes(live.overall.lost, live.overall.n))}</b></div><div class="card">${esc(T.cardControls)} <b>${esc(ofTimes(m.controlsWhileBsgFailed))}</b></div><div class="card">${esc(T.cardLastState)} <b>${esc(T.verdictWords(m.lastVerdict))}</b></div></div>`,
     `<h2>${esc(T.chartTitle)}</h2>`,
-    renderChart(m),
+    renderChart(m, input.messages ?? EN),
     `<p class="legend"><span><i class="sw" style="background:#c0392b"></i>${esc(T.chartLegendBsg)}</span><span><i class="sw" style="background:#2471a3"></i>${esc(T.chartLegendControl)}</span><span><i class="sw" style="background:#7d3c98"></i>${esc(T.chartLegendLatency)}</span><span><i class="sw" style="background:#f0c4bf;height:10px"></i>${esc(T.chartLegendIncident)}</span><span><i class="sw" style="background:#ddd;height:10px"></i>${esc(T.chartLegendOff)}</span></p>`,
     `<h2>${esc(T.incidentsTitle)}</h2>`,
-    m.incidents.length === 0 ? `<p>${esc(T.noIncidents)}</p>` : `<table id="incidents">${head(T.incidentHead)}<tbody>${m.incidents.map(incidentRow).join("\n")}</tbody></table>`,
+    m.incidents.length === 0 ? `<p>${esc(T.noIncidents)}</p>` : `<table id="incidents">${head(T.incidentHead)}<tbody>${m.incidents.map((i) => incidentRow(i, T)).join("\n")}</tbody></table>`,
     m.maintenance.length === 0 ? "" : `<h2>${esc(T.maintenanceTitle)}</h2><ul>${m.maintenance.map((x) => `<li>${esc(`${bothTimes(x.t)}: ${x.message}`)}</li>`).join("")}</ul>`,
     `<h2>${esc(T.failuresTitle)}</h2><p class="muted">${esc(T.failuresIntro)}</p>`,
     `<table id="failures">${head(T.failuresHead)}<tbody>${targetRows.join("\n")}</tbody></table>`,
     `<h2>${esc(T.resolversTitle)}</h2>`,
-    m.resolvers.length === 0 ? `<p>–</p>` : `<ul id="resolvers">${m.resolvers.map((r) => `<li>${esc(`Lookups of BSG names failed ${ofTimes(r.bsg)} times through ${resolverWords(r.resolver)}`)}</li>`).join("")}</ul>`,
+    m.resolvers.length === 0 ? `<p>–</p>` : `<ul id="resolvers">${m.resolvers.map((r) => `<li>${esc(T.lookupLine(ofTimes(r.bsg), T.resolverWords(r.resolver)))}</li>`).join("")}</ul>`,
     `<h2>${esc(T.latencyTitle)}</h2>`,
     `<p>${esc(T.samplesCaveat(live.overall.n, SERIOUS_SAMPLE_COUNT))}</p>`,
     `<table id="latency">${head(T.latencyHead)}<tbody>${latencyRows.join("\n")}</tbody></table>`,
@@ -249,7 +259,7 @@ export function renderReportHtml(input: ReportInput): string {
   ];
   return [
     "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8">',
+    `<html lang="${input.messages?.locale ?? "en"}"><head><meta charset="utf-8">`,
     // Nothing may load from anywhere: the report works offline and cannot phone home.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',

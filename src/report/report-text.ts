@@ -1,9 +1,12 @@
 /**
- * Every player-facing string of the evidence report, summary.md and the two letters, in one place so the message
- * catalogue (English/Russian) can take them over in one move. Plain words; each function returns plain text (the
- * HTML renderer escapes it).
+ * The evidence report's words, summary.md's and the two letters'. The report's headings, table heads and the words
+ * for steps and failure codes come from the message catalogue (src/core/i18n/report.ts, English and Russian):
+ * `reportWords(messages(locale))` is the report in one language, `T` the English one. Times are written here
+ * ("local (UTC+1) = UTC", which a support desk in another zone needs). The letters to the ISP and to BSG support
+ * below are still English only. Each function returns plain text (the HTML renderer escapes it).
  */
-import { headlineOf } from "../core/classify.js";
+import { EN, type Messages } from "../core/i18n/index.js";
+import { duration as formatDuration } from "../core/i18n/format.js";
 import type { FailureCode, PhaseName, VerdictId } from "../core/types.js";
 import type { Ratio } from "./evidence-model.js";
 import type { TraceReading } from "./path-trace.js";
@@ -32,13 +35,9 @@ export function bothTimes(t: number): string {
   return `${localTime(t)} (UTC${offsetOf(t)}) = ${utcTime(t)}`;
 }
 
-export function duration(ms: number | null): string {
-  if (ms === null) return "still going";
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  return `${Math.floor(m / 60)} h ${pad(m % 60)} min`;
+/** "46 s", "3 min", "1 h 12 min": the one way durations read everywhere (format.ts); "still going" when open. */
+export function duration(ms: number | null, m: Messages = EN): string {
+  return ms === null ? m.report.stillGoing : formatDuration(ms, m.locale);
 }
 
 /** `104.200.159.98:17001` (an IPv6 address in brackets before its port). */
@@ -50,114 +49,59 @@ export function raidServerAddress(s: { ip: string; port: number | null }): strin
 export const pct = (r: Ratio): string => (r.n === 0 ? "–" : `${((100 * r.failed) / r.n).toFixed(r.failed === 0 || r.failed === r.n ? 0 : 1)} %`);
 export const ofTimes = (r: Ratio): string => `${r.failed} of ${r.n}`;
 
-export const PHASE_WORDS: Record<PhaseName, string> = {
-  dns: "name lookup (DNS)",
-  tcp: "connection (TCP)",
-  tls: "encryption (TLS)",
-  http: "answer (HTTPS)",
+export const PHASE_WORDS: Record<PhaseName, string> = EN.report.phase;
+
+const codeIn = (m: Messages) => (c: FailureCode): string => m.report.code[c] ?? c;
+/** A verdict's one name (the catalogue's, as in toasts, the tray and `diagnose`). */
+const verdictIn = (m: Messages) => (v: VerdictId | null): string => (v === null ? m.report.notMonitored : m.verdicts.name[v]);
+const resolverIn = (m: Messages) => (resolver: string): string => (resolver === "os" ? m.report.osResolver : resolver);
+/** "Looking up BSG's server names failed 14 of 240 times through your provider's resolver, 0 of 240 times through 1.1.1.1." */
+const resolverSentenceIn = (m: Messages) => (rows: { resolver: string; bsg: Ratio }[]): string => {
+  const r = m.report;
+  if (rows.length === 0) return r.noLookups;
+  return r.lookupsFailed(rows.map((row) => r.lookupPart(row.bsg.failed, row.bsg.n, resolverIn(m)(row.resolver))).join(", "));
 };
 
-const CODE_WORDS: Partial<Record<FailureCode, string>> = {
-  DNS_NXDOMAIN: "name not found",
-  DNS_NODATA: "no address for the name",
-  DNS_SERVFAIL: "resolver failure",
-  DNS_REFUSED: "resolver refused",
-  DNS_TIMEOUT: "lookup timed out",
-  DNS_ERROR: "lookup error",
-  TCP_REFUSED: "connection refused",
-  TCP_TIMEOUT: "no answer (timed out)",
-  TCP_RESET: "connection reset",
-  NET_UNREACHABLE: "no route",
-  TLS_UNTRUSTED: "untrusted certificate",
-  TLS_HOSTNAME_MISMATCH: "certificate for another name",
-  TLS_EXPIRED: "expired certificate",
-  TLS_HANDSHAKE: "encryption handshake failed",
-  TLS_TIMEOUT: "encryption handshake timed out",
-  HTTP_5XX: "server error (5xx)",
-  HTTP_4XX: "refused the request (4xx, the server answered)",
-  HTTP_TIMEOUT: "no answer in time",
-  HTTP_PROTOCOL: "garbled answer",
-  DEADLINE: "check cut short",
-  PROBE_BROKEN: "the check itself failed (agent bug)",
-};
-export const codeWords = (c: FailureCode): string => CODE_WORDS[c] ?? c;
+export const codeWords = codeIn(EN);
+export const verdictWords = verdictIn(EN);
+export const resolverWords = resolverIn(EN);
+export const resolverSentence = resolverSentenceIn(EN);
 
-export const verdictWords = (v: VerdictId | null): string => (v === null ? "not monitored" : headlineOf(v));
-
-export function resolverWords(resolver: string): string {
-  return resolver === "os" ? "your provider's resolver (the one Windows uses)" : resolver;
+/** The report's words in one language, with times written the report's way. */
+export function reportWords(m: Messages) {
+  const r = m.report;
+  return {
+    ...r,
+    codeWords: codeIn(m),
+    verdictWords: verdictIn(m),
+    resolverWords: resolverIn(m),
+    resolverSentence: resolverSentenceIn(m),
+    duration: (ms: number | null) => duration(ms, m),
+    subtitle: (from: number, to: number) => r.subtitle(bothTimes(from), bothTimes(to)),
+    generated: (t: number, version: string) => r.generated(bothTimes(t), version),
+    coverage: (rounds: number, connects: number, monitoredMs: number, windowMs: number) =>
+      r.coverage(rounds, connects, Math.round((100 * monitoredMs) / Math.max(1, windowMs))),
+    samplesCaveat: (n: number, bar: number) => (n >= bar ? r.samplesEnough(n, bar) : r.samplesFew(n, bar)),
+    traceCaption: (target: string, why: string, t: number, tool: string | null) => r.traceCaption(target, why, bothTimes(t), tool),
+    traceReading(reading: TraceReading): string {
+      switch (reading.kind) {
+        case "clean":
+          return r.traceClean(reading.destinationHop);
+        case "harmless-loss":
+          return r.traceHarmless(reading.hops.join(", "), reading.destinationHop);
+        case "loss-to-destination":
+          return r.traceLoss(reading.fromHop, reading.fromIp, reading.lossPct);
+        case "stops":
+          return reading.lastIp === null ? r.traceNoHop : r.traceStops(reading.lastIp, reading.lastHop);
+        case "empty":
+          return r.traceEmpty;
+      }
+    },
+  };
 }
 
-/** "DNS failed 14 of 240 times through your provider's resolver, 0 of 240 through 1.1.1.1". */
-export function resolverSentence(rows: { resolver: string; bsg: Ratio }[]): string {
-  if (rows.length === 0) return "No name lookups were recorded in this period.";
-  return `Looking up BSG's server names failed ${rows.map((r) => `${ofTimes(r.bsg)} times through ${resolverWords(r.resolver)}`).join(", ")}.`;
-}
-
-export const T = {
-  title: "Tarkov connection evidence report",
-  subtitle: (from: number, to: number) => `${bothTimes(from)} to ${bothTimes(to)}`,
-  generated: (t: number, version: string) => `Made by tarkov-connection-agent ${version} on ${bothTimes(t)}.`,
-  noData:
-    "The agent has no measurements for this period. Keep it running (tray icon) while you play; the report fills in from the next 15-second check.",
-  coverage: (rounds: number, connects: number, monitoredMs: number, windowMs: number) =>
-    `Based on ${rounds.toLocaleString("en-US")} full checks and ${connects.toLocaleString("en-US")} quick connection tests; the agent was watching ${Math.round((100 * monitoredMs) / Math.max(1, windowMs))} % of this period.`,
-  chartTitle: "Reachability and connection time",
-  chartLegendBsg: "BSG servers reachable",
-  chartLegendControl: "Other sites reachable (Cloudflare, Google, Microsoft)",
-  chartLegendLatency: "Connection time to BSG (median, ms)",
-  chartLegendIncident: "Incident (connection to BSG down)",
-  chartLegendOff: "Agent not watching",
-  chartAlt: (incidents: number) => `Chart of BSG and other sites' reachability and BSG connection time; ${incidents} incident(s) shaded.`,
-  incidentsTitle: "Incidents",
-  noIncidents: "No incidents in this period: every drop the agent saw recovered before it could be confirmed (3 failed checks in a row).",
-  incidentHead: ["Start (local)", "Start (UTC)", "End (local)", "Duration", "Cause", "Checks failed", "Connects failed", "Other sites failed"],
-  failuresTitle: "Failures by server and step",
-  failuresIntro: "Each check goes step by step: name lookup, connection, encryption, answer. A step is only tried when the one before it worked.",
-  failuresHead: ["Server", "Address and port", "Lookup (DNS)", "Connection (TCP)", "Encryption (TLS)", "Answer (HTTPS)", "Most common failure"],
-  resolversTitle: "Name lookups: your provider's resolver compared with public ones",
-  latencyTitle: "Connection loss and time (quick connection tests to BSG)",
-  latencyHead: ["Server", "Address", "Tests", "Lost", "Loss", "Median", "95th percentile", "99th percentile", "Worst"],
-  samplesCaveat: (n: number, bar: number) =>
-    n >= bar
-      ? `${n.toLocaleString("en-US")} samples: enough for an ISP to take seriously (they usually ask for at least ${bar}, about an evening of play).`
-      : `Only ${n.toLocaleString("en-US")} samples so far. ISPs usually ask for at least ${bar} (about an evening with the agent running) before they act on loss or latency figures.`,
-  raidTitle: "Raid servers the game used",
-  raidIntro: "From the game's own logs. BSG support needs the address and data centre of the raid that failed; a path trace during an incident goes to the newest one.",
-  raidHead: ["When (local)", "When (UTC)", "Address and port", "Data centre", "Map", "Named in"],
-  noRaid: "The game's logs in this period name no raid server (no online raid, or the game's logs were not found).",
-  raidSource: (source: string) =>
-    ({ application: "the game's application log", traces: "the game's traces log", "push-notifications": "the game's notifications", "network-connection": "the game's connection log" })[source] ?? source,
-  tracesTitle: "Path traces taken during incidents",
-  noTraces: "No path trace was taken during an incident in this period.",
-  traceHead: ["Hop", "Address", "Loss", "Round trip"],
-  traceCaption: (target: string, why: string, t: number, tool: string | null) => `To ${target} (${why}), ${bothTimes(t)}${tool ? `, with ${tool}` : ""}.`,
-  traceRule: "How to read it: loss at a hop in the middle matters only when it carries through to the destination. Routers answer traces at low priority, so a middle hop that drops probes while later hops answer is a busy router, not a fault.",
-  traceReading(r: TraceReading): string {
-    switch (r.kind) {
-      case "clean":
-        return `The destination answered at hop ${r.destinationHop} with no loss on the way.`;
-      case "harmless-loss":
-        return `Hops ${r.hops.join(", ")} dropped some probes, but the destination (hop ${r.destinationHop}) answered every one: that is router rate limiting, not a fault on the path.`;
-      case "loss-to-destination":
-        return `Loss starts at hop ${r.fromHop}${r.fromIp ? ` (${r.fromIp})` : ""} and carries through to the destination (${r.lossPct} % there): this is where the path loses traffic.`;
-      case "stops":
-        return r.lastIp === null
-          ? "No hop answered at all: traffic does not get past your own network."
-          : `The destination never answered; the last address that did was ${r.lastIp} (hop ${r.lastHop}). Traffic is lost after it.`;
-      case "empty":
-        return "The trace gave no hops.";
-    }
-  },
-  fixesTitle: "Fixes applied",
-  noFixes: "The agent applied no fixes in this period.",
-  fixesHead: ["When (local)", "Fix", "Approved by", "Outcome", "Message"],
-  ispTitle: "Letter to your internet provider",
-  bsgTitle: "Text for a BSG support ticket",
-  copyHint: "Select the text and copy it into your e-mail or ticket. It contains no personal data beyond what is shown here.",
-  maintenanceTitle: "BSG maintenance announced",
-  footer: "Times are shown in this computer's time zone and in UTC. The agent checks BSG's servers every 15 s and makes one quick connection test every 2 s.",
-};
+/** The report in English (the default until the report takes a language). */
+export const T = reportWords(EN);
 
 export interface LetterFacts {
   from: number;

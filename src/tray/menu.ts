@@ -6,6 +6,7 @@
  */
 import type { TrayIconName } from "../core/alert-text.js";
 import { sanitizeForDisplay } from "../core/display-text.js";
+import { EN, messages, type Locale } from "../core/i18n/index.js";
 
 /** Fix slots allocated at start; more fixes than this are not shown. */
 export const FIX_SLOTS = 8;
@@ -25,6 +26,13 @@ export interface TrayView {
   autoFix: boolean;
   paused: boolean;
   fixes: readonly FixEntry[];
+  /**
+   * What the agent can undo, from its journal: `dns` = its DNS switches still in place ("Put my previous DNS
+   * back"), `all` = every change it made and still owns ("Undo all changes the agent made"). Absent = nothing.
+   */
+  undo?: { dns: number; all: number };
+  /** The language of the menu's own words (the status line and tooltip come in already written). */
+  locale?: Locale;
   /** "Start with Windows" checkbox; null or absent where it does not apply (not Windows, not installed): hidden. */
   startWithWindows?: boolean | null;
   /** The last message that could not be shown as a toast (toasts off or broken); shown until clicked. */
@@ -40,6 +48,8 @@ export type ItemKey =
   | "diagnose"
   | "fixes"
   | `fix-${number}`
+  | "restore-dns"
+  | "undo-all"
   | "auto-fix"
   | "open-logs"
   | "bundle"
@@ -67,6 +77,8 @@ export type MenuCommand =
   | { kind: "resume" }
   | { kind: "quit" }
   | { kind: "apply-fix"; fixId: string }
+  | { kind: "restore-dns" }
+  | { kind: "undo-all" }
   | { kind: "toggle-autostart"; enable: boolean }
   | { kind: "dismiss-notice" };
 
@@ -76,56 +88,54 @@ export const SEPARATOR_TITLE = "<SEPARATOR>";
 /** Shown until the first round has finished. */
 export const INITIAL_VIEW: TrayView = {
   icon: "unknown",
-  statusLine: "Checking the connection…",
-  tooltip: "Tarkov connection: checking…",
+  statusLine: EN.tray.checking,
+  tooltip: EN.tray.tooltipChecking,
   autoFix: false,
   paused: false,
   fixes: [],
 };
 
-export const PAUSE_TITLE = "Pause monitoring for 30 min";
-export const RESUME_TITLE = "Resume monitoring";
+export const PAUSE_TITLE = EN.tray.pause;
+export const RESUME_TITLE = EN.tray.resume;
 const MAX_TITLE = 64;
 
 /** The whole menu for a view; same keys and order for every view. */
 export function buildMenu(view: TrayView): MenuItemModel[] {
+  const t = messages(view.locale ?? "en").tray;
   const applicable = view.fixes.filter((f) => f.applicable).length;
+  const undo = view.undo ?? { dns: 0, all: 0 };
   const fixSlots: MenuItemModel[] = Array.from({ length: FIX_SLOTS }, (_, i) => {
     const fix = view.fixes[i];
     return fix
-      ? item(`fix-${i}`, fix.title, fix.applicable ? "Apply this fix now" : "Not needed for the current problem", {
-          enabled: fix.applicable,
-        })
-      : item(`fix-${i}`, "(no fix)", "", { enabled: false, hidden: true });
+      ? item(`fix-${i}`, fix.title, fix.applicable ? t.fixApplyTip : t.fixNotNeededTip, { enabled: fix.applicable })
+      : item(`fix-${i}`, t.noFix, "", { enabled: false, hidden: true });
   });
   const notice = view.notice ?? null;
   return [
     item("status", view.statusLine, view.tooltip, { enabled: false }),
-    item("notice", notice === null ? "(no message)" : `⚠ ${notice}`, "A message Windows did not show as a notification. Click to dismiss.", { hidden: notice === null }),
+    item("notice", notice === null ? t.noNotice : `⚠ ${notice}`, t.noticeTip, { hidden: notice === null }),
     separator(1),
-    item("diagnose", "Diagnose now", "Check the connection to Tarkov right away"),
+    item("diagnose", t.diagnose, t.diagnoseTip),
     {
-      ...item(
-        "fixes",
-        view.fixesNote ? view.fixesNote : view.fixes.length === 0 ? "Fixes (none available)" : applicable > 0 ? `Fixes (${applicable})` : "Fixes",
-        "Automatic fixes for the current problem",
-        { enabled: view.fixes.length > 0 && !view.fixesNote },
-      ),
+      ...item("fixes", view.fixesNote ? view.fixesNote : view.fixes.length === 0 ? t.fixesNone : applicable > 0 ? t.fixesCount(applicable) : t.fixes, t.fixesTip, {
+        enabled: view.fixes.length > 0 && !view.fixesNote,
+      }),
       children: fixSlots,
     },
-    item("auto-fix", "Auto-fix approved problems", "Apply the fixes you approved without asking", { checked: view.autoFix }),
-    item("autostart", "Start with Windows", "Start the agent when you sign in to Windows", {
+    // Undo is always in the same place and greyed out when there is nothing of the agent's to put back.
+    item("restore-dns", t.restoreDns, undo.dns > 0 ? t.restoreDnsTip : t.restoreDnsNothingTip, { enabled: undo.dns > 0 }),
+    item("undo-all", t.undoAll, undo.all > 0 ? t.undoAllTip(undo.all) : t.undoAllNothingTip, { enabled: undo.all > 0 }),
+    item("auto-fix", t.autoFix, t.autoFixTip, { checked: view.autoFix }),
+    item("autostart", t.autostart, t.autostartTip, {
       checked: view.startWithWindows === true,
       hidden: view.startWithWindows === null || view.startWithWindows === undefined,
     }),
     separator(2),
-    item("open-logs", "Open logs folder", "Show the agent's log files"),
-    item("bundle", "Collect support bundle", "Save a zip with logs and results for support"),
-    view.paused
-      ? item("pause", RESUME_TITLE, "Start watching the connection again")
-      : item("pause", PAUSE_TITLE, "Stop checks and alerts for 30 minutes"),
+    item("open-logs", t.openLogs, t.openLogsTip),
+    item("bundle", t.bundle, t.bundleTip),
+    view.paused ? item("pause", t.resume, t.resumeTip) : item("pause", t.pause, t.pauseTip),
     separator(3),
-    item("quit", "Quit", "Stop the agent"),
+    item("quit", t.quit, t.quitTip),
   ];
 }
 
@@ -167,6 +177,10 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
       return view.paused ? { kind: "resume" } : { kind: "pause" };
     case "quit":
       return { kind: "quit" };
+    case "restore-dns":
+      return (view.undo?.dns ?? 0) > 0 ? { kind: "restore-dns" } : null;
+    case "undo-all":
+      return (view.undo?.all ?? 0) > 0 ? { kind: "undo-all" } : null;
     case "autostart":
       return view.startWithWindows === null || view.startWithWindows === undefined ? null : { kind: "toggle-autostart", enable: !view.startWithWindows };
     case "notice":

@@ -3,6 +3,7 @@
  * last showed (a few times, with growing pauses), and says so in plain words when it gives up. Seen under wine:
  * the binary died and the agent ran on invisibly while still claiming "(tray icon shown)".
  */
+import { messages } from "../core/i18n/index.js";
 import { INITIAL_VIEW, type TrayView } from "./menu.js";
 import { startTray, type StartTrayOptions, type TrayHandle } from "./tray.js";
 
@@ -48,7 +49,7 @@ export async function startSupervisedTray(opts: SupervisedTrayOptions): Promise<
     const delay = delays[failures];
     const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
     if (delay === undefined) {
-      giveUp(`The tray icon stopped (${how}) and was restarted ${failures} times without lasting. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`);
+      giveUp(messages(view.locale ?? "en").tray.gaveUpRestarts(how, failures));
       return;
     }
     failures++;
@@ -63,7 +64,7 @@ export async function startSupervisedTray(opts: SupervisedTrayOptions): Promise<
         }
         if (next === null) {
           current = null;
-          giveUp(`The tray icon stopped (${how}) and could not be started again. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`);
+          giveUp(messages(view.locale ?? "en").tray.gaveUpNoStart(how));
           return;
         }
         current = next;

@@ -41,6 +41,10 @@ export interface TrayActions {
   resume(): unknown;
   quit(): unknown;
   applyFix(id: string): unknown;
+  /** "Put my previous DNS back": undo the agent's DNS switches. */
+  restoreDns(): unknown;
+  /** "Undo all changes the agent made". */
+  undoAll(): unknown;
   /** "Start with Windows" clicked; `enable` is the state the player asked for. */
   toggleAutostart?(enable: boolean): unknown;
   /** The undelivered-message line clicked: the player has seen it. */
@@ -219,6 +223,10 @@ export async function startTray(opts: StartTrayOptions): Promise<TrayHandle | nu
             return actions.quit();
           case "apply-fix":
             return actions.applyFix(command.fixId);
+          case "restore-dns":
+            return actions.restoreDns();
+          case "undo-all":
+            return actions.undoAll();
           case "toggle-autostart":
             return actions.toggleAutostart?.(command.enable);
           case "dismiss-notice":

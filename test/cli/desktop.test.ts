@@ -154,11 +154,11 @@ describe("createDesktop with the fake tray", () => {
     expect(await d.start(actions(), INITIAL_VIEW)).toBe(true);
     expect(autostart.on).toBe(true);
     await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0));
-    const first = sent()[0]!.items!.find((i) => i.__id === 15)!;
+    const first = sent()[0]!.items!.find((i) => i.__id === 17)!;
     expect(first).toMatchObject({ title: "Start with Windows (√)", hidden: false });
-    appendFileSync(trayCmd, "click 15\n");
+    appendFileSync(trayCmd, "click 17\n");
     await vi.waitFor(() => expect(autostart.on).toBe(false), { timeout: 3_000 });
-    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 15 && m.item.checked === false)).toBe(true), { timeout: 3_000 });
+    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 17 && m.item.checked === false)).toBe(true), { timeout: 3_000 });
   });
 
   it("headless runs never write Start with Windows", async () => {

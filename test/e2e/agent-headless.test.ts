@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent, DownEvent, MaintenanceEvent, UpEvent, VerdictEvent } from "../../src/agent/events.js";
 import { incidentSchema, type Incident } from "../../src/agent/incidents.js";
+import { EN } from "../../src/core/i18n/index.js";
 import { startWorld, type World } from "../world/index.js";
 import { killAllAgents, readAgentLog, sleep, startAgent, waitForLog, waitUntil, type AgentProcess } from "./agent-helpers.js";
 import { runCli } from "./cli-run.js";
@@ -178,7 +179,13 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     // stdout is the events contract; the human line goes to stderr.
     expect(a.junk).toEqual([]);
     expect(a.stderr()).toContain(`watching ${world.config.targets.length} targets every 15 s`);
+    // Ctrl+C (SIGINT): the agent says goodbye once, in one plain line, as its last words.
     expect(await a.stop()).toEqual({ code: 0, signal: null });
+    const said = a.stderr().trimEnd().split("\n");
+    expect(said.at(-1), a.stderr()).toBe(EN.cli.goodbye);
+    expect(said.filter((l) => l === EN.cli.goodbye)).toHaveLength(1);
+    // …and said once when all was well, before the drop.
+    expect(said.filter((l) => l.startsWith("All good: BSG reachable, "))).toHaveLength(1);
   });
 
   let dnsCase: { dataDir: string; cfg: string; down: DownEvent; verdict: VerdictEvent; up: UpEvent } | null = null;

@@ -9,25 +9,33 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PAUSE_MS } from "../../src/agent/agent.js";
 import { incidentSchema } from "../../src/agent/incidents.js";
 import { dropAlert, recoveryAlert, statusLine, VERDICT_TITLES } from "../../src/core/alert-text.js";
+import { EN } from "../../src/core/i18n/index.js";
+import { FixEngine } from "../../src/fixes/engine.js";
+import { Journal } from "../../src/fixes/journal.js";
+import { StateRunner } from "../fixes/helpers/state-runner.js";
 import type { Diagnosis, VerdictId } from "../../src/core/types.js";
 import { PAUSE_TITLE, RESUME_TITLE } from "../../src/tray/menu.js";
 import { diagnoseJsonSchema } from "../../src/report/diagnose-json.js";
 import { gate, missingLibraries, missingTools, startSession, TOOLS, type Session } from "../gui/session.js";
+import { INSTALL_HINT, PWSH } from "../ps/harness.js";
 import { startWorld, type World } from "../world/index.js";
 import { CLI, runCli } from "./cli-run.js";
 import { clickLabel, menuLayout, notifyCalls, registeredItems, renderedBetween, resolveItem, shownIcon, sniProp, visibleLabels, type NotifyCall, type SniItem } from "./tray-helpers.js";
+import type { MenuNode } from "../gui/gvariant.js";
 
 /** The icons the built agent loads (installRoot()/assets/icons). */
 const ICONS = resolve(import.meta.dirname, "../../assets/icons");
 const TRAY_BIN = join(dirname(createRequire(import.meta.url).resolve("systray2/package.json")), "traybin", "tray_linux_release");
 const APP_NAME = "Tarkov Connection Agent";
 
+// Real PowerShell on the agent's PATH: without a working one the agent turns fixes (and so undo) off at start.
 const missing = [
+  ...(PWSH === null ? [`pwsh (${INSTALL_HINT})`] : []),
   ...missingTools([TOOLS.xvfbRun, TOOLS.xvfb, TOOLS.xauth, TOOLS.dbusRunSession, TOOLS.dbusMonitor, TOOLS.gdbus, TOOLS.watcher, TOOLS.dunst, TOOLS.notifySend]),
   ...(process.platform === "linux" ? missingLibraries(TRAY_BIN) : ["a Linux host"]),
 ];
@@ -79,6 +87,13 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
   /** The agent's own log (winston JSON lines in <data dir>/logs/*.log). */
   const agentLog = () => readLogs(join(dataDir, "logs"));
   const context = () => `\n--- agent output ---\n${agentOut}\n--- agent log (end) ---\n${agentLog().slice(-4_000)}`;
+  /** With TCA_SCREENSHOTS=<dir>, the whole X screen (dunst draws its toasts there) is saved for a person to look at. */
+  const screenshot = async (name: string) => {
+    const folder = process.env.TCA_SCREENSHOTS;
+    if (!folder) return;
+    mkdirSync(folder, { recursive: true });
+    await session.run("import", ["-window", "root", join(folder, `${name}.png`)], 10_000);
+  };
 
   /** What `tarkov-agent diagnose --json` says about the world right now: the diagnosis the agent should toast. */
   const diagnoseWorld = async (): Promise<Diagnosis> => {
@@ -112,7 +127,7 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
       tls: { extraCaFile: relative(dir, world.caFile) },
     });
 
-    const env: NodeJS.ProcessEnv = { ...process.env, ...session.env, NO_AT_BRIDGE: "1", NODE_POWERSHELL: "" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...session.env, NO_AT_BRIDGE: "1", NODE_POWERSHELL: "", PATH: `${dirname(PWSH!)}${delimiter}${process.env.PATH ?? ""}` };
     delete env.WAYLAND_DISPLAY;
     startedAt = Date.now();
     const child = spawn(process.execPath, [CLI, "run", "--config", relative(dir, configPath), "--data-dir", relative(dir, dataDir)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -157,13 +172,19 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
     const nodes = await layout();
     expect(nodes[0]!.props.enabled).toBe(false); // the status line is information, not a button
     const labels = visibleLabels(nodes);
-    expect(labels[0]).toMatch(/^Connected to Tarkov since \d\d:\d\d$/);
+    expect(labels[0]).toMatch(/^Tarkov servers are reachable since \d\d:\d\d$/);
     // "Fixes" is a submenu whose title counts what applies; its slots are the fix engine's business.
     const fixes = labels.findIndex((l) => l.startsWith("Fixes"));
     expect(fixes).toBe(2);
     expect(labels.slice(0, 2)).toEqual([labels[0], "Diagnose now"]);
-    expect(labels.slice(labels.indexOf("Auto-fix approved problems"))).toEqual(["Auto-fix approved problems", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
-    expect(calls()).toEqual([]); // healthy start: no toast
+    // (The fix slots of the submenu come between; the items after them are the menu's own.)
+    expect(labels.slice(labels.indexOf("Put my previous DNS back"))).toEqual(["Put my previous DNS back", "Undo all changes the agent made", "Auto-fix approved problems", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
+    // Nothing to undo yet: the undo items are there, greyed out.
+    expect(nodes.filter((n) => n.props.label === "Put my previous DNS back" || n.props.label === "Undo all changes the agent made").map(isEnabled)).toEqual([false, false]);
+    // A healthy first start: one toast, saying where the agent lives (and nothing about the connection).
+    await vi.waitFor(() => expect(calls().length).toBeGreaterThanOrEqual(1), { timeout: 5_000, interval: 100 });
+    expect(calls().map((c) => [c.summary, c.body])).toEqual([[EN.alerts.welcomeTitle, EN.alerts.welcomeBody]]);
+    expect(agentOut).toContain(EN.cli.trayHint);
   });
 
   it("a hard drop turns the status line to the outage verdict and toasts the drop alert once", async () => {
@@ -188,15 +209,22 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
     expect(dropAlert(outage).title).toBe(VERDICT_TITLES["bsg-unreachable"]);
     expect({ app: drop.appName, title: drop.summary, body: drop.body, urgency: drop.urgency }).toEqual({ app: APP_NAME, ...dropAlert(outage), urgency: 2 });
     expect(await sniProp(session, item, "Status")).toBe("Active");
+    // One voice: the status line reads the same verdict name as the toast.
+    expect(await statusOf()).toMatch(new RegExp(`^${escapeRe(drop.summary)} since \\d\\d:\\d\\d$`));
+    // Exactly one toast for the drop: a few more rounds (the fix engine has listed and judged its fixes by then)
+    // bring no second toast naming another action.
+    await screenshot("drop-toast");
+    await new Promise((r) => setTimeout(r, 3 * MONITOR.intervalMs));
+    expect(calls().slice(before).map((c) => c.summary)).toEqual([drop.summary]);
   });
 
   it("Diagnose now runs a round and toasts its headline", async () => {
     const before = calls().length;
     const t0 = Date.now();
     await clickLabel(session, item, "Diagnose now");
-    const toast = await waitForCall(before, (c) => c.summary === outage.headline);
+    const toast = await waitForCall(before, (c) => c.summary === VERDICT_TITLES[outage.verdict]);
     timings.diagnoseToastMs = Date.now() - t0;
-    expect([toast.appName, toast.body]).toEqual([APP_NAME, outage.advice[0]?.text ?? outage.meaning]);
+    expect([toast.appName, toast.body]).toEqual([APP_NAME, dropAlert(outage).body]);
   });
 
   it("Pause shows 'paused until' and offers Resume; Resume brings the outage line and Pause back", async () => {
@@ -255,8 +283,46 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
       ...recoveryAlert(incident!.durationMs!, "bsg-unreachable"),
       urgency: 1,
     });
-    // One drop toast for the whole incident: neither Diagnose now nor Pause/Resume repeated it.
-    expect(calls().filter((c) => c.summary === VERDICT_TITLES["bsg-unreachable"])).toHaveLength(1);
+    // One drop toast for the whole incident, plus the one the player asked for with Diagnose now: Pause/Resume and
+    // the later rounds repeated neither.
+    expect(calls().filter((c) => c.summary === VERDICT_TITLES["bsg-unreachable"])).toHaveLength(2);
+  });
+
+  it("a DNS change in the journal enables 'Put my previous DNS back' and 'Undo all'; a click undoes through the fix engine", async () => {
+    // The change is made by the fix engine in this process, on the agent's own journal (cross-process lock), with
+    // the in-memory stand-in for the PowerShell side, as a `tarkov-agent fix apply switch-dns` in a terminal would.
+    const engine = new FixEngine({
+      runner: new StateRunner(),
+      journal: Journal.inDataDir(dataDir),
+      config: { policy: {}, dailyCap: 3, verifyWindowMs: 1_000 },
+      diagnose: () => Promise.reject(new Error("not used: verify is off")),
+      benchmarkDns: async () => [],
+      raidInProgress: () => false,
+    });
+    const applied = await engine.applyFix("switch-dns", { provider: "cloudflare", approvedBy: "player", verify: false });
+    expect(applied).toMatchObject({ ok: true, status: "Changed" });
+    const t0 = Date.now();
+    const enabled = async (label: string) => {
+      const node = (await layout()).find((n) => n.props.label === label);
+      return node === undefined ? `no item "${label}"` : isEnabled(node);
+    };
+    await vi.waitFor(
+      async () => {
+        expect(await enabled("Put my previous DNS back"), context()).toBe(true);
+        expect(await enabled("Undo all changes the agent made")).toBe(true);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    timings.undoEnabledMs = Date.now() - t0;
+    // The click goes through the agent's own fix engine: the journal records an undo by the player. (On Linux the
+    // elevated restore script cannot run, so the undo fails and the toast says so; on Windows it puts the DNS back.)
+    const before = calls().length;
+    await clickLabel(session, item, "Put my previous DNS back");
+    const told = await waitForCall(before, (c) => c.summary === EN.alerts.undoFailedTitle || c.summary === EN.alerts.undoDnsTitle, 15_000);
+    expect(told.body.length).toBeGreaterThan(10);
+    const [entry] = await engine.history();
+    expect(entry).toMatchObject({ fixId: "switch-dns", undo: { by: "player" } });
+    expect(calls().slice(before)).toHaveLength(1);
   });
 
   it("Auto-fix approved problems toggles a checkbox that is persisted in the data dir", async () => {
@@ -284,8 +350,14 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
       .map((l) => JSON.parse(l) as { level: string; message: string });
     expect(logLines.filter((l) => l.level === "error" || /notification not delivered/.test(l.message))).toEqual([]);
     expect(logLines.map((l) => l.message)).toContain("agent stopped");
+    expect(agentOut).toContain(EN.cli.goodbye);
   });
 });
+
+/** dbusmenu leaves "enabled" out when it is true (its default). */
+const isEnabled = (n: MenuNode): boolean => n.props.enabled !== false;
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The `*.log` files of a folder, concatenated; "" when there are none. */
 function readLogs(folder: string): string {

@@ -101,8 +101,11 @@ describe("tarkov-agent diagnose (built CLI against a loopback world)", () => {
     world.setResolver("system", "servfail");
     const r = await diagnose();
     expect(r.code).toBe(1);
-    expect(r.stdout.split("\n")[0]).toMatch(/^\[FAIL\] Your DNS can't find Tarkov's servers.*verdict: dns-failure/);
-    expect(r.stdout).toContain("Connections (time per phase, or the failure code):");
+    expect(r.stdout.split("\n")[0]).toMatch(/^\[FAIL\] Your DNS can't find Tarkov's servers/);
+    expect(r.stdout).toMatch(/What the agent saw:\n {2}- /);
+    expect(r.stdout).toContain("Your DNS server can't find BSG's servers; public DNS can.");
+    expect(r.stdout).toMatch(/Details \(for support\):\n {2}verdict dns-failure, variant resolver-fails, confidence \w+/);
+    expect(r.stdout).toContain("Connections (time per step, or the failure code):");
     expect(r.stdout).toMatch(/bsg-prod\s+bsg\s+DNS_SERVFAIL/);
     expect(r.stdout).toContain("DNS comparison (your resolver vs public ones):");
     expect(r.stdout).toMatch(/What to do next:\n {2}1\. Switch your DNS/);
@@ -113,7 +116,8 @@ describe("tarkov-agent diagnose (built CLI against a loopback world)", () => {
     await world.setGroup("bsg", "untrusted");
     const r = await diagnose();
     expect(r.stdout).toContain("Avast Web/Mail Shield Root");
-    expect(r.stdout).toMatch(/Why the agent thinks so:\n {2}- HTTPS to BSG \(bsg-prod, bsg-gw-pvp, bsg-launcher\) is intercepted by Avast/);
+    expect(r.stdout).toMatch(/What the agent saw:\n(?: {2}- .*\n)* {2}- The secure connection to BSG showed a certificate from Avast, not BSG's\./);
+    expect(r.stdout).toMatch(/Evidence:\n {4}- HTTPS to BSG \(bsg-prod, bsg-gw-pvp, bsg-launcher\) is intercepted by Avast/);
   });
 
   it("records per-phase timings and codes, the resolver comparison, the gateway and the status API in --json", async () => {
@@ -209,7 +213,7 @@ describe("interception, trust stores and DNS hijacks as they really are (issue 7
   it("the readable report shows the hijack next to the DNS comparison", async () => {
     for (const id of BSG_IDS) world.setDns(id, { a: [world.sinkholeIp] }, "system");
     const r = await diagnose();
-    expect(r.stdout.split("\n")[0]).toMatch(/verdict: dns-failure/);
+    expect(r.stdout).toMatch(/verdict dns-failure, variant dns-hijack/);
     expect(r.stdout).toContain(`your DNS's address ${world.sinkholeIp} failed; ${world.config.dns.public[0]}'s address ${world.hosts.get("bsg-prod")!.ip} works (HTTP 200)`);
     expect(r.stdout).toMatch(/What to do next:\n {2}1\. Your DNS sends Tarkov to the wrong place: switch your DNS/);
   });

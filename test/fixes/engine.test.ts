@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { adviceFor } from "../../src/core/advice.js";
 import type { Diagnosis, VerdictId } from "../../src/core/types.js";
 import { pickProvider } from "../../src/fixes/catalog/switch-dns.js";
 import { FixEngine, type FixEngineDeps, type FixEvent } from "../../src/fixes/engine.js";
@@ -361,9 +362,12 @@ describe("resolvePending (crash recovery, in process)", () => {
 describe("auto-apply (monitor entry point)", () => {
   const auto = { policy: { "flush-dns": "auto", "switch-dns": "auto", "defender-exclusion-eft": "auto", "firewall-allow-eft": "auto" } as const, dailyCap: 2, verifyWindowMs: 30_000 };
 
+  // Windows Firewall seen blocking the game: the evidence that makes the firewall rule and the Defender exclusion apply.
+  const blocked: Diagnosis = { ...diag("bsg-unreachable"), variant: "bsg-unreachable", advice: adviceFor("bsg-unreachable", { firewallBlock: true }) };
+
   it("applies the lowest-risk auto fix once per incident, asks about the rest, reports high-risk auto as ask", async () => {
     const s = setup({ config: { ...auto, policy: { ...auto.policy } }, verdicts: ["ok"] });
-    const r = await s.engine.onConfirmedVerdict(diag("bsg-unreachable"), "inc-1", true);
+    const r = await s.engine.onConfirmedVerdict(blocked, "inc-1", true);
     expect(r.applied).toMatchObject({ fixId: "flush-dns", ok: true });
     expect(r.ask).toEqual(
       expect.arrayContaining([
@@ -375,11 +379,11 @@ describe("auto-apply (monitor entry point)", () => {
     const [e] = await s.engine.history();
     expect(e).toMatchObject({ approvedBy: "auto", incidentId: "inc-1" });
     // Same incident again: flush-dns is not repeated; firewall is now the auto candidate.
-    const again = await s.engine.onConfirmedVerdict(diag("bsg-unreachable"), "inc-1", true);
+    const again = await s.engine.onConfirmedVerdict(blocked, "inc-1", true);
     expect(again.skipped).toContainEqual({ fixId: "flush-dns", reason: "ALREADY_THIS_INCIDENT" });
     expect(again.applied?.fixId).toBe("firewall-allow-eft");
     // Daily cap (2) reached: the next incident only asks.
-    const capped = await s.engine.onConfirmedVerdict(diag("bsg-unreachable"), "inc-2", true);
+    const capped = await s.engine.onConfirmedVerdict(blocked, "inc-2", true);
     expect(capped.applied).toBeNull();
     expect(capped.ask).toContainEqual({ fixId: "flush-dns", title: expect.any(String), reason: "DAILY_CAP" });
   });

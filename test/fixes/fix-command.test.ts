@@ -59,7 +59,7 @@ describe("fix CLI", () => {
     const c = cli();
     const dry = await c.exec("fix", "apply", "switch-dns", "--dry-run", "--provider", "quad9");
     expect(dry.code).toBe(0);
-    expect(dry.out).toMatch(/plan:\n\s+- would change Set-AgentDnsServer\.ps1/);
+    expect(dry.out).toMatch(/It would:\n\s+- would change Set-AgentDnsServer\.ps1/);
     expect(c.runner.world.dns).toBe("dhcp");
     const applied = await c.exec("fix", "apply", "switch-dns", "--provider", "quad9", "--json");
     expect(applied.code).toBe(0);
@@ -76,7 +76,7 @@ describe("fix CLI", () => {
     const r = await c.exec("fix", "apply", "switch-dns", "--provider", "google");
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FIX_ROLLED_BACK/);
-    expect(r.out).toMatch(/rolled back:/);
+    expect(r.out).toMatch(/Rolled back:/);
   });
 
   it.each([

@@ -47,6 +47,8 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
     resume: vi.fn(async () => undefined),
     quit: vi.fn(async () => undefined),
     applyFix: vi.fn(async () => undefined),
+      restoreDns: vi.fn(async () => undefined),
+      undoAll: vi.fn(async () => undefined),
   } satisfies TrayActions;
   const logLines: string[] = [];
   const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void logLines.push(`${level} ${message} ${JSON.stringify(meta)}`);
@@ -117,6 +119,8 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
       ["Diagnose now", true, true],
       ["Fixes (none available)", false, true],
       ...Array.from({ length: 8 }, () => ["(no fix)", false, false]),
+      ["Put my previous DNS back", false, true], // greyed out: nothing of the agent's to undo
+      ["Undo all changes the agent made", false, true],
       ["Auto-fix approved problems", true, true],
       ["Start with Windows", true, false], // hidden where it does not apply (here: not Windows)
       ["Open logs folder", true, true],

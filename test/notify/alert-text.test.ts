@@ -13,7 +13,9 @@ import {
   tooltip,
   verdictChangeAlert,
   VERDICT_TITLES,
+  adviceText,
 } from "../../src/core/alert-text.js";
+import { EN, messages } from "../../src/core/i18n/index.js";
 import { VERDICT_IDS, type Diagnosis, type VerdictId } from "../../src/core/types.js";
 
 const diag = (verdict: VerdictId, advice: string[] = []): Diagnosis => ({
@@ -33,7 +35,7 @@ describe("dropAlert", () => {
     ["server-outage", "Tarkov servers are down (BSG side)"],
     ["dns-failure", "Your DNS can't find Tarkov's servers"],
     ["no-internet", "Your internet is down"],
-    ["bsg-unreachable", "Your ISP can't reach Tarkov's servers"],
+    ["bsg-unreachable", "Your connection can't reach Tarkov's servers"],
     ["maintenance", "Tarkov is in maintenance (BSG side)"],
   ] as const)("%s → %s", (verdict, title) => {
     expect(dropAlert(diag(verdict)).title).toBe(title);
@@ -81,9 +83,9 @@ describe("formatDuration / recoveryAlert", () => {
   });
 
   it.each([
-    [12 * 60_000, "server-outage", "BSG reachable again after 12 min", "Cause: Tarkov servers down (BSG). You can queue again."],
-    [30_000, "no-internet", "BSG reachable again after 30 s", "Cause: Internet down. You can queue again."],
-    [65 * 60_000, "dns-failure", "BSG reachable again after 1 h 5 min", "Cause: DNS problem. You can queue again."],
+    [12 * 60_000, "server-outage", "BSG reachable again after 12 min", "Cause: Tarkov servers are down (BSG side). You can queue again."],
+    [30_000, "no-internet", "BSG reachable again after 30 s", "Cause: Your internet is down. You can queue again."],
+    [65 * 60_000, "dns-failure", "BSG reachable again after 1 h 5 min", "Cause: Your DNS can't find Tarkov's servers. You can queue again."],
   ] as const)("%d ms after %s", (ms, verdict, title, body) => {
     expect(recoveryAlert(ms, verdict)).toEqual({ title, body });
   });
@@ -94,7 +96,7 @@ describe("verdictChangeAlert", () => {
     const a = verdictChangeAlert("server-outage", diag("dns-failure", ["Switch your DNS."]));
     expect(a).toEqual({
       title: "Your DNS can't find Tarkov's servers",
-      body: "Switch your DNS. (Before: Tarkov servers down (BSG).)",
+      body: "Switch your DNS. (Before: Tarkov servers are down (BSG side).)",
     });
   });
 });
@@ -132,7 +134,7 @@ describe("raidSummaryAlert", () => {
         { kind: "recovery", at: at(21, 16), verdict: "server-outage", durationMs: 12 * 60_000 },
       ],
       "During your raid: a drop, BSG reachable again",
-      "21:04 Tarkov servers down (BSG); 21:16 back after 12 min.",
+      "21:04 Tarkov servers are down (BSG side); 21:16 back after 12 min.",
     ],
     [
       "still down",
@@ -141,7 +143,7 @@ describe("raidSummaryAlert", () => {
         { kind: "change", at: at(21, 10), verdict: "dns-failure" },
       ],
       "During your raid: Your DNS can't find Tarkov's servers",
-      "21:04 Tarkov servers down (BSG); 21:10 now: DNS problem.",
+      "21:04 Tarkov servers are down (BSG side); 21:10 now: Your DNS can't find Tarkov's servers.",
     ],
     [
       "many events keep the last three",
@@ -152,7 +154,7 @@ describe("raidSummaryAlert", () => {
         { kind: "recovery", at: at(20, 40), verdict: "no-internet", durationMs: 600_000 },
       ],
       "During your raid: 2 drops, BSG reachable again",
-      "(+1 earlier) 20:01 back after 1 min; 20:30 Internet down; 20:40 back after 10 min.",
+      "(+1 earlier) 20:01 back after 1 min; 20:30 Your internet is down; 20:40 back after 10 min.",
     ],
     [
       "maintenance",
@@ -168,18 +170,18 @@ describe("raidSummaryAlert", () => {
 describe("statusLine / tooltip / iconForVerdict", () => {
   it.each([
     [{ verdict: null, since: null }, "Checking the connection…"],
-    [{ verdict: "ok", since: at(21, 4) }, "Connected to Tarkov since 21:04"],
-    [{ verdict: "server-outage", since: at(21, 4) }, "Tarkov servers down (BSG) since 21:04"],
-    [{ verdict: "dns-failure", since: null }, "DNS problem"],
+    [{ verdict: "ok", since: at(21, 4) }, "Tarkov servers are reachable since 21:04"],
+    [{ verdict: "server-outage", since: at(21, 4) }, "Tarkov servers are down (BSG side) since 21:04"],
+    [{ verdict: "dns-failure", since: null }, "Your DNS can't find Tarkov's servers"],
     [{ verdict: "ok", since: at(8, 0), pausedUntil: at(8, 30) }, "Monitoring paused until 08:30"],
   ] as const)("%j → %s", (state, line) => {
     expect(statusLine(state)).toBe(line);
   });
 
   it("tooltip adds the next action only while something is wrong, within Windows' 127 characters", () => {
-    expect(tooltip({ verdict: "ok", since: at(21, 4) })).toBe("Tarkov connection: Connected to Tarkov since 21:04");
+    expect(tooltip({ verdict: "ok", since: at(21, 4) })).toBe("Tarkov connection: Tarkov servers are reachable since 21:04");
     const t = tooltip({ verdict: "dns-failure", since: at(21, 4) }, diag("dns-failure", ["Switch DNS. ".repeat(20)]));
-    expect(t.startsWith("Tarkov connection: DNS problem since 21:04\nSwitch DNS.")).toBe(true);
+    expect(t.startsWith("Tarkov connection: Your DNS can't find Tarkov's servers since 21:04\nSwitch DNS.")).toBe(true);
     expect(t.length).toBeLessThanOrEqual(127);
   });
 
@@ -197,5 +199,45 @@ describe("statusLine / tooltip / iconForVerdict", () => {
 
   it("clock pads to HH:MM", () => {
     expect(clock(at(7, 5))).toBe("07:05");
+  });
+});
+
+describe("one voice, in the player's language", () => {
+  const ru = messages("ru");
+
+  it("a drop names the fix for its next step, as the menu path (or says the agent is applying it)", () => {
+    const d: Diagnosis = { ...diag("dns-failure"), advice: [{ step: 5, key: "switchDns", text: EN.advice.lines.switchDns, fixId: "switch-dns" }] };
+    expect(dropAlert(d, EN, { name: "Switch to a faster public DNS", auto: false })).toEqual({
+      title: "Your DNS can't find Tarkov's servers",
+      body: `${EN.advice.lines.switchDns} Tray menu → Fixes → Switch to a faster public DNS.`,
+    });
+    expect(dropAlert(d, EN, { name: "Switch to a faster public DNS", auto: true }).body).toMatch(/The agent is applying it now/);
+    const long = dropAlert({ ...d, advice: [{ step: null, text: "word ".repeat(80) }] }, EN, { name: "Clear the DNS cache", auto: false });
+    expect(long.body.length).toBeLessThanOrEqual(180);
+    expect(long.body).toMatch(/…\s*Tray menu → Fixes → Clear the DNS cache\.$/);
+  });
+
+  it("Russian toasts, status line and durations come from the catalogue", () => {
+    const d: Diagnosis = { ...diag("dns-failure"), advice: [{ step: 5, key: "switchDns", text: EN.advice.lines.switchDns, fixId: "switch-dns" }] };
+    expect(dropAlert(d, ru, { name: ru.fixes.name["switch-dns"]!, auto: false })).toEqual({
+      title: "Ваш DNS не находит серверы Tarkov",
+      body: `${ru.advice.lines.switchDns} Меню в трее → Исправления → Переключиться на более быстрый публичный DNS.`,
+    });
+    expect(recoveryAlert(72 * 60_000, "no-internet", ru)).toEqual({ title: "Связь с BSG восстановилась через 1 ч 12 мин", body: "Причина была: Нет интернета. Можно снова искать игру." });
+    expect(statusLine({ verdict: "no-internet", since: at(21, 4) }, ru)).toBe("Нет интернета с 21:04");
+    expect(statusLine({ verdict: null, since: null, pausedUntil: at(8, 30) }, ru)).toBe("Мониторинг на паузе до 08:30");
+  });
+
+  it("the status line and the drop toast use the same name for every verdict", () => {
+    for (const v of VERDICT_IDS) {
+      for (const m of [EN, ru]) expect(statusLine({ verdict: v, since: at(21, 4) }, m).startsWith(dropAlert(diag(v), m).title)).toBe(true);
+    }
+  });
+
+  it("an advice line is read through its key; the antivirus line names the product and its setting in the language", () => {
+    const line = { step: 6, key: "product:kaspersky", text: "It is Kaspersky. …" };
+    expect(adviceText(line, ru)).toBe(ru.advice.itIs("Kaspersky", ru.advice.productSetting.kaspersky));
+    expect(adviceText({ step: null, text: "no key: said as it is" }, ru)).toBe("no key: said as it is");
+    expect(adviceText({ step: 6, key: "product:unknown", text: "fallback" }, ru)).toBe("fallback");
   });
 });

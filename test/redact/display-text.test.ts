@@ -135,7 +135,7 @@ describe("every sink", () => {
     text.agent.onEvent(maintenance);
     expect(text.printed).toHaveLength(1);
     expect(UNSAFE.test(text.printed[0]!)).toBe(false);
-    expect(text.printed[0]).toContain("MAINT    Maintenance");
+    expect(text.printed[0]).toContain("BSG maintenance: \"Maintenance");
     const json = agentWith(true, null);
     json.agent.onEvent(maintenance);
     expect(UNSAFE.test(json.printed[0]!)).toBe(false);

@@ -35,7 +35,7 @@ describe("buildMenu", () => {
     ["Windows, autostart on, a notice, no PowerShell", { ...VIEW, startWithWindows: true, notice: "Tarkov servers are down", fixesNote: "Fixes need Windows PowerShell" }],
   ])("has the same keys in the same order whatever the view (%s)", (_name, view) => {
     expect(flattenMenu(buildMenu(view)).map((i) => i.key)).toEqual(flattenMenu(buildMenu(INITIAL_VIEW)).map((i) => i.key));
-    expect(flattenMenu(buildMenu(view))).toHaveLength(13 + FIX_SLOTS);
+    expect(flattenMenu(buildMenu(view))).toHaveLength(15 + FIX_SLOTS);
   });
 
   it("fills fix slots in order, greys out the inapplicable, hides the unused", () => {
@@ -123,6 +123,10 @@ describe("commandFor", () => {
     ["pause", VIEW, { kind: "pause" }],
     ["pause", { ...VIEW, paused: true }, { kind: "resume" }],
     ["quit", VIEW, { kind: "quit" }],
+    ["restore-dns", VIEW, null],
+    ["restore-dns", { ...VIEW, undo: { dns: 1, all: 1 } }, { kind: "restore-dns" }],
+    ["undo-all", VIEW, null],
+    ["undo-all", { ...VIEW, undo: { dns: 0, all: 3 } }, { kind: "undo-all" }],
     ["fix-0", VIEW, { kind: "apply-fix", fixId: "renew-ip" }],
     ["fix-1", VIEW, null],
     ["fix-5", VIEW, null],
@@ -137,5 +141,23 @@ describe("commandFor", () => {
     ["notice", { ...VIEW, notice: "x" }, { kind: "dismiss-notice" }],
   ])("%s → %j", (key, view, command) => {
     expect(commandFor(key, view)).toEqual(command);
+  });
+});
+
+describe("undo items and the language", () => {
+  it("'Put my previous DNS back' is enabled exactly when a DNS change of the agent's can be undone; 'Undo all' when anything can", () => {
+    const find = (v: TrayView, key: string) => buildMenu(v).find((i) => i.key === key)!;
+    expect([find(VIEW, "restore-dns").enabled, find(VIEW, "undo-all").enabled]).toEqual([false, false]);
+    const some = { ...VIEW, undo: { dns: 1, all: 2 } };
+    expect([find(some, "restore-dns").enabled, find(some, "undo-all").enabled]).toEqual([true, true]);
+    expect(find(some, "undo-all").tooltip).toContain("2");
+    const other = { ...VIEW, undo: { dns: 0, all: 1 } };
+    expect([find(other, "restore-dns").enabled, find(other, "undo-all").enabled]).toEqual([false, true]);
+  });
+
+  it("the menu's words follow the view's language; keys and order do not", () => {
+    const ru = buildMenu({ ...VIEW, locale: "ru" });
+    expect(flattenMenu(ru).map((i) => i.key)).toEqual(flattenMenu(buildMenu(VIEW)).map((i) => i.key));
+    expect(ru.map((i) => i.title)).toEqual(expect.arrayContaining(["Проверить сейчас", "Вернуть прежний DNS", "Отменить все изменения агента", "Выход"]));
   });
 });

@@ -5,6 +5,7 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { EN } from "../../src/core/i18n/index.js";
 import { INITIAL_VIEW, PAUSE_TITLE, RESUME_TITLE, type TrayView } from "../../src/tray/menu.js";
 import { startSupervisedTray } from "../../src/tray/supervisor.js";
 import { startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
@@ -52,6 +53,8 @@ function rig(mode = "normal", opts: { executable?: boolean } = {}): Rig {
       resume: vi.fn(async () => undefined),
       quit: vi.fn(async () => undefined),
       applyFix: vi.fn(async () => undefined),
+      restoreDns: vi.fn(async () => undefined),
+      undoAll: vi.fn(async () => undefined),
     },
     logger: { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
   };
@@ -130,14 +133,16 @@ describe("startTray with a fake tray binary", () => {
       [3, "<SEPARATOR>", true, false],
       [4, "Diagnose now", true, false],
       [5, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [6 + i, "(no fix)", false, true])],
-      [14, "Auto-fix approved problems", true, false],
-      [15, "Start with Windows", true, true],
-      [16, "<SEPARATOR>", true, false],
-      [17, "Open logs folder", true, false],
-      [18, "Collect support bundle", true, false],
-      [19, PAUSE_TITLE, true, false],
-      [20, "<SEPARATOR>", true, false],
-      [21, "Quit", true, false],
+      [14, "Put my previous DNS back", false, false],
+      [15, "Undo all changes the agent made", false, false],
+      [16, "Auto-fix approved problems", true, false],
+      [17, "Start with Windows", true, true],
+      [18, "<SEPARATOR>", true, false],
+      [19, "Open logs folder", true, false],
+      [20, "Collect support bundle", true, false],
+      [21, PAUSE_TITLE, true, false],
+      [22, "<SEPARATOR>", true, false],
+      [23, "Quit", true, false],
     ]);
     expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
   });
@@ -155,8 +160,8 @@ describe("startTray with a fake tray binary", () => {
     });
     expect(updates).toEqual([
       item(1, OUTAGE.statusLine, OUTAGE.tooltip, false),
-      item(5, "Fixes (1)", "Automatic fixes for the current problem", true),
-      item(6, "Restart the game and launcher", "Apply this fix now", true),
+      item(5, "Fixes (1)", EN.tray.fixesTip, true),
+      item(6, "Restart the game and launcher", EN.tray.fixApplyTip, true),
       item(7, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
       { type: "update-menu", menu: { icon: iconB64("down"), title: "Tarkov Connection Agent", tooltip: OUTAGE.tooltip, items: [] } },
     ]);
@@ -171,10 +176,10 @@ describe("startTray with a fake tray binary", () => {
     expect(sent(r).slice(6)).toEqual([
       {
         type: "update-item",
-        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 14 },
+        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 16 },
         seq_id: -1,
       },
-      item(19, RESUME_TITLE, "Start watching the connection again", true),
+      item(21, RESUME_TITLE, "Start watching the connection again", true),
     ]);
   });
 
@@ -183,25 +188,31 @@ describe("startTray with a fake tray binary", () => {
     const h = (await start(r))!;
     h.update(OUTAGE);
     click(r, 4); // Diagnose now
-    click(r, 19); // Pause
+    click(r, 21); // Pause
     click(r, 6); // fix slot 0
     click(r, 7); // fix slot 1: not applicable
-    click(r, 14); // auto-fix checkbox (off → on)
+    click(r, 14); // "Put my previous DNS back": nothing to undo in this view
+    click(r, 16); // auto-fix checkbox (off → on)
     click(r, 1); // status line
-    click(r, 17);
-    click(r, 18);
+    click(r, 19);
+    click(r, 20);
     await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
     expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
     expect(r.actions.applyFix.mock.calls).toEqual([["restart-launcher"]]);
     expect(r.actions.toggleAutoFix.mock.calls).toEqual([[true]]);
     expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
-    h.update({ ...OUTAGE, paused: true });
-    click(r, 19); // now "Resume"
-    click(r, 21);
+    expect(r.actions.restoreDns).not.toHaveBeenCalled();
+    h.update({ ...OUTAGE, paused: true, undo: { dns: 1, all: 2 } });
+    click(r, 21); // now "Resume"
+    click(r, 14); // "Put my previous DNS back", now enabled
+    click(r, 15); // "Undo all changes the agent made"
+    click(r, 23);
     await waitFor(() => r.actions.quit.mock.calls.length === 1);
     expect(r.actions.resume).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
+    expect(r.actions.restoreDns).toHaveBeenCalledTimes(1);
+    expect(r.actions.undoAll).toHaveBeenCalledTimes(1);
   });
 
   it("a throwing or rejecting action is logged and the tray keeps working", async () => {
@@ -214,7 +225,7 @@ describe("startTray with a fake tray binary", () => {
     });
     const h = (await start(r))!;
     click(r, 4);
-    click(r, 17);
+    click(r, 19);
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
       expect.arrayContaining(["boom sync", "boom async"]),
@@ -330,16 +341,16 @@ describe("Start with Windows and undelivered messages in the menu", () => {
     const dismissNotice = vi.fn();
     Object.assign(r.actions, { toggleAutostart, dismissNotice });
     const h = (await start(r))!;
-    click(r, 15); // hidden "Start with Windows" (not applicable yet): inert
+    click(r, 17); // hidden "Start with Windows" (not applicable yet): inert
     click(r, 2); // hidden notice: inert
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray click").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray click").map((l) => l.meta?.command)).toEqual([undefined, undefined]);
     h.update({ ...OUTAGE, startWithWindows: true, notice: "Tarkov servers are down (BSG side)" });
-    await waitFor(() => sent(r).some((m) => (m.item as { __id?: number } | undefined)?.__id === 15));
+    await waitFor(() => sent(r).some((m) => (m.item as { __id?: number } | undefined)?.__id === 17));
     const items = sent(r).filter((m) => m.type === "update-item").map((m) => m.item as { __id: number; title: string; hidden: boolean; checked: boolean });
-    expect(items.find((i) => i.__id === 15)).toMatchObject({ title: "Start with Windows (√)", hidden: false, checked: true });
+    expect(items.find((i) => i.__id === 17)).toMatchObject({ title: "Start with Windows (√)", hidden: false, checked: true });
     expect(items.find((i) => i.__id === 2)).toMatchObject({ title: "⚠ Tarkov servers are down (BSG side)", hidden: false });
-    click(r, 15);
+    click(r, 17);
     click(r, 2);
     await waitFor(() => toggleAutostart.mock.calls.length === 1 && dismissNotice.mock.calls.length === 1);
     expect(toggleAutostart.mock.calls).toEqual([[false]]);

@@ -1,0 +1,79 @@
+// The evidence report in the player's language: the built `tarkov-agent report` with `ui.language: "ru"` writes the
+// page's own words (headings, table heads, cards, chart labels, verdict names, durations) from the Russian side of
+// the catalogue, and none of the English ones; the letters to the ISP and BSG stay English. Opened in headless
+// Debian Chromium so a person can look at test-results/report-ru.png.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { messages } from "../../src/core/i18n/index.js";
+import { writeSyntheticHistory } from "./synthetic.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
+const ARTIFACTS = resolve(import.meta.dirname, "../../test-results");
+const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
+if (missing && process.env.CI === "true") throw new Error(`CI must not skip the browser check: missing ${missing}`);
+
+const dir = mkdtempSync(join(tmpdir(), "tca-report-ru-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const RU = messages("ru");
+const EN = messages("en");
+
+describe.skipIf(missing !== null)(`the evidence report in Russian${missing ? ` (skipped: missing ${missing})` : ""}`, () => {
+  it("takes the page's words from the Russian catalogue and none of the English ones", async () => {
+    const dataDir = join(dir, "data");
+    const to = Date.now();
+    const from = to - 24 * 3_600_000;
+    writeSyntheticHistory({
+      dataDir,
+      from,
+      to,
+      off: [{ from: from + 3 * 3_600_000, to: from + 4 * 3_600_000 }],
+      incidents: [{ start: from + 14 * 3_600_000, end: from + 14.5 * 3_600_000, verdict: "bsg-unreachable", code: "TCP_TIMEOUT" }],
+    });
+    const config = join(dir, "ru.json");
+    writeFileSync(config, JSON.stringify({ ui: { language: "ru" } }));
+    const out = join(dir, "report.html");
+    const cli = await new Promise<{ code: number | null; stderr: string }>((res) =>
+      execFile(process.execPath, [CLI, "report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { env: { ...process.env, HOME: dir } }, (err, _stdout, stderr) =>
+        res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain('<html lang="ru">');
+    // The page without the two letters (they stay English).
+    const page = html.slice(0, html.indexOf('<pre class="letter" id="isp-letter">')) + html.slice(html.lastIndexOf("</pre>"));
+    for (const ru of [RU.report.title, RU.report.incidentsTitle, RU.report.cardIncidents, RU.report.chartLegendBsg, RU.report.chartReachable, RU.report.failuresTitle, RU.report.footer]) {
+      expect(page).toContain(ru);
+    }
+    for (const en of [EN.report.title, EN.report.incidentsTitle, EN.report.cardIncidents, EN.report.chartLegendBsg, EN.report.failuresTitle, EN.report.footer, EN.report.chartReachable]) {
+      expect(page).not.toContain(en);
+    }
+
+    const profile = mkdtempSync(join(dir, "chromium-"));
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 900 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const tab = await ctx.newPage();
+      await tab.goto(`file://${out}`);
+      const row = await tab.locator("#incidents tr.incident-row").nth(0).innerText();
+      // The verdict's one Russian name and the duration the one way ("30 мин"), with counts "N из M".
+      expect(row).toContain(RU.verdicts.name["bsg-unreachable"]);
+      expect(row).toMatch(/30 мин.*\d+ из \d+/s);
+      expect(await tab.locator("#timeline").getAttribute("aria-label")).toBe(RU.report.chartAlt(1));
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await tab.screenshot({ path: join(ARTIFACTS, "report-ru.png"), fullPage: false });
+    } finally {
+      await ctx.close();
+    }
+  }, 90_000);
+});
