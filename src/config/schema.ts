@@ -75,6 +75,10 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 
 const fixPolicy = z.enum(["auto", "ask", "never"]);
 
+/** `ui.language`: "auto" follows the OS language; the others force one. */
+export const UI_LANGUAGES = ["auto", "en", "ru"] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
 /** Issue params that let the loader suggest the nearest known key ("did you mean"). */
 export interface UnknownKeyParams {
   unknownKey: string;
@@ -153,6 +157,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   notifications: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /** The language of everything the player reads: "auto" follows the OS language. */
+  ui: z.strictObject({ language: z.enum(UI_LANGUAGES).default("auto") }).prefault({}),
   fixes: z
     .strictObject({
       policy: z
