@@ -22,7 +22,8 @@ import { jsonForTerminal, sanitizeForDisplay } from "../core/display-text.js";
 import type { PhaseChange } from "../core/eft-log.js";
 import { releaseReason, shouldHold, type RaidView } from "../core/raid-hold.js";
 import type { Diagnosis } from "../core/types.js";
-import type { FixEngine } from "../fixes/engine.js";
+import type { FixEngine, UndoReport } from "../fixes/engine.js";
+import type { JournalEntry } from "../fixes/journal.js";
 import type { NotifyInput, Notifier } from "../ports/notify.js";
 import type { TrayView } from "../tray/menu.js";
 import type { TrayActions } from "../tray/tray.js";
@@ -44,6 +45,8 @@ export interface AgentDeps {
   dataDir: string;
   monitor: Monitor;
   notifier: Notifier | null;
+  /** Read before every toast (settings can switch toasts off while the agent runs); absent = on. */
+  notificationsEnabled?: () => boolean;
   /** Fix engine; null where fixes are unavailable. */
   engine: FixEngine | null;
   /** True while the game log shows matching or a raid: toasts wait for the raid to end. */
@@ -66,6 +69,8 @@ export interface AgentDeps {
   revealFile?: (path: string) => void;
   /** Damaged fix records set aside from the journal (issue 8): the tray says so. */
   journalDamage?: () => { setAside: number; notSetAside: number; file: string } | null;
+  /** Opens the local dashboard in the browser (tray "Open dashboard"); absent when it is not running. */
+  openDashboard?: () => void;
 }
 
 interface Settings {
@@ -230,7 +235,7 @@ export class Agent {
 
   private send(n: NotifyInput): void {
     const notifier = this.deps.notifier;
-    if (notifier === null) return;
+    if (notifier === null || this.deps.notificationsEnabled?.() === false) return;
     notifier.notify(n).then(
       (r) => {
         if (!r.delivered) this.deps.logger.warn("notification not delivered", { title: n.title, error: r.error });
@@ -286,18 +291,57 @@ export class Agent {
         this.send({ title: d.headline, body: d.advice[0]?.text ?? d.meaning });
         void this.refreshFixes(d);
       },
-      toggleAutoFix: (enable: boolean) => {
-        this.settings = { ...this.settings, autoFix: enable };
-        writeFileAtomicSync(join(this.deps.dataDir, SETTINGS_FILE), JSON.stringify(this.settings, null, 2) + "\n");
-        this.guard("tray update", () => this.viewListener?.(this.view()));
-      },
+      toggleAutoFix: (enable: boolean) => this.setAutoFix(enable),
       openLogs: () => this.deps.openFolder(this.deps.logsDir),
       collectBundle: () => this.collectBundle(),
       pause: () => this.deps.monitor.pause(PAUSE_MS),
       resume: () => this.deps.monitor.resume(),
       quit: () => this.deps.quit(),
       applyFix: (id: string) => this.applyFromTray(id),
+      openDashboard: () => this.deps.openDashboard?.(),
     };
+  }
+
+  /** The "Auto-fix approved problems" switch (tray and dashboard), remembered in settings.json. */
+  setAutoFix(enable: boolean): void {
+    this.settings = { ...this.settings, autoFix: enable };
+    writeFileAtomicSync(join(this.deps.dataDir, SETTINGS_FILE), JSON.stringify(this.settings, null, 2) + "\n");
+    this.guard("tray update", () => this.viewListener?.(this.view()));
+  }
+
+  /** Dashboard "Diagnose now": the tray's round, answered on the page instead of in a toast. */
+  async diagnose(): Promise<Diagnosis> {
+    const d = await this.deps.monitor.diagnoseNow();
+    void this.refreshFixes(d);
+    return d;
+  }
+
+  /** Dashboard "Collect support bundle": the zip's path for the page, or why it could not be written. */
+  async saveBundle(): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
+    if (this.deps.makeBundle === undefined) return { ok: false, message: "support bundles are not available here" };
+    try {
+      const { path } = await this.deps.makeBundle();
+      if (path === null) return { ok: false, message: "no bundle was written" };
+      this.deps.logger.info("support bundle written", { path });
+      return { ok: true, path };
+    } catch (err) {
+      this.deps.logger.error("support bundle failed", { error: String(err) });
+      return { ok: false, message: String(err) };
+    }
+  }
+
+  /** Dashboard undo: one journal entry, or everything the agent changed; the tray's fix list follows. */
+  async undo(target: { entryId: string } | "all"): Promise<UndoReport | null> {
+    const engine = this.deps.engine;
+    if (engine === null) return null;
+    const r = target === "all" ? await engine.undoAll() : await engine.undoFix(target.entryId, "player");
+    void this.refreshFixes(this.deps.monitor.state().lastDiagnosis);
+    return r;
+  }
+
+  /** The fix journal, newest first ([] without fixes). */
+  async fixHistory(): Promise<JournalEntry[]> {
+    return this.deps.engine === null ? [] : this.deps.engine.history();
   }
 
   /** Tray "Collect support bundle": the redacted zip (Desktop), shown selected in the file manager, and a toast. */

@@ -18,7 +18,7 @@ import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
 import { createMonitor, osNetworkSignature, systemClock } from "../agent/monitor.js";
 import { createEvidenceHistory } from "../agent/evidence-history.js";
-import { defaultInstallDeps, findGame } from "../game/install.js";
+import { defaultInstallDeps, findGame, looksLikeInstall } from "../game/install.js";
 import type { AgentEvent } from "../agent/events.js";
 import type { RoundResult } from "../core/types.js";
 import { runPathTrace } from "../support/path-trace-runner.js";
@@ -27,9 +27,9 @@ import { bundleCommand, bundleCommandSpec, BundleUsageError, type BundleCliOptio
 import { reportCommand, reportCommandSpec, ReportUsageError, type ReportCliOptions } from "./report-command.js";
 import { classify, headlineOf } from "../core/classify.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
-import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
+import { chooseConfigFile, defaultDataDir, installRoot, loadConfig, resolvePaths, type ConfigChoice } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { FixEngine, isUndoable } from "../fixes/engine.js";
+import { FixEngine, isUndoable, type FixEvent } from "../fixes/engine.js";
 import { FIXES } from "../fixes/catalog/index.js";
 import { Journal } from "../fixes/journal.js";
 import { startGameWatch, type GameWatch } from "../game/index.js";
@@ -41,6 +41,14 @@ import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
 import { startTray, type TrayHandle } from "../tray/tray.js";
+import { createLiveConfig } from "../config/live.js";
+import { startDashboard, type RunningDashboard } from "../dashboard/index.js";
+import { createBackend, type DashboardBackend } from "../dashboard/backend.js";
+import { osLanguage } from "../dashboard/language.js";
+import { openInBrowser } from "../dashboard/open-browser.js";
+import { unsupportedAutostart } from "../dashboard/settings.js";
+import { coreWords } from "../dashboard/views.js";
+import { registerDashboardCommand } from "./dashboard-command.js";
 import { describeFailure, EXIT, jsonError, UsageError, VALUE_OPTIONS, wantsJson } from "./failures.js";
 import { registerFixCommands } from "./fix-command.js";
 import { jsonOut } from "./json-out.js";
@@ -58,6 +66,10 @@ interface GlobalOptions {
 /** Everything a command needs, built once from the global options. */
 export interface Context {
   config: ResolvedConfig;
+  /** Which config file was read, and where settings are saved. */
+  configFile: ConfigChoice;
+  /** The folder the command was started from: relative paths in the config are relative to it. */
+  startDir: string;
   dataDir: string;
   logger: Logger;
   version: string;
@@ -83,14 +95,11 @@ function dataDirProblem(dataDir: string): StateFileError | null {
  */
 function buildContext(opts: GlobalOptions, component: string, needsDataDir = true): Context {
   if (opts.config === "") throw new UsageError("--config: expected the path of a JSON config file, found an empty text", "CONFIG_UNREADABLE");
-  const envConfig = process.env.TARKOV_AGENT_CONFIG;
-  const configPath = opts.config ?? (envConfig === "" ? undefined : envConfig); // an empty variable means unset
-  const loaded = loadConfig(configPath);
+  const dataDir = resolveDataDir(opts);
+  // --config, else $TARKOV_AGENT_CONFIG (empty = unset), else <data dir>/config.json when it exists.
+  const configFile = chooseConfigFile({ option: opts.config, env: process.env.TARKOV_AGENT_CONFIG, dataDir });
+  const loaded = loadConfig(configFile.path ?? undefined);
   if (!loaded.ok) throw new UsageError(loaded.message, loaded.code);
-  if (opts.dataDir === "") throw new UsageError("--data-dir: expected a folder, found an empty text");
-  // Absolute from here on: the tray moves the process into the install folder (platform-notes §1 gotcha 9), after
-  // which a relative --data-dir would point elsewhere (its log stream then fails to open and takes the agent down).
-  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
   const problem = dataDirProblem(dataDir);
   if (problem !== null && needsDataDir) throw problem;
   let logger: Logger;
@@ -102,17 +111,18 @@ function buildContext(opts: GlobalOptions, component: string, needsDataDir = tru
     process.stderr.write(`warning: not writing a log file: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
-  return { config: withAbsolutePaths(loaded.value), dataDir, logger, version: VERSION };
+  // File paths in the config, resolved against the folder the command was started from (see resolveDataDir).
+  return { config: resolvePaths(loaded.value, process.cwd()), configFile, startDir: process.cwd(), dataDir, logger, version: VERSION };
 }
 
-/** File paths in the config, resolved against the folder the command was started from (see buildContext). */
-function withAbsolutePaths(config: ResolvedConfig): ResolvedConfig {
-  const { tls, game } = config;
-  return {
-    ...config,
-    tls: { ...tls, extraCaFile: tls.extraCaFile === null ? null : resolve(tls.extraCaFile) },
-    game: { ...game, installDir: game.installDir === "auto" ? "auto" : resolve(game.installDir), logsDir: game.logsDir === null ? null : resolve(game.logsDir) },
-  };
+/**
+ * `--data-dir` or the per-user default, absolute from here on: the tray moves the process into the install folder
+ * (platform-notes §1 gotcha 9), after which a relative --data-dir would point elsewhere (its log stream then fails
+ * to open and takes the agent down).
+ */
+function resolveDataDir(opts: GlobalOptions): string {
+  if (opts.dataDir === "") throw new UsageError("--data-dir: expected a folder, found an empty text");
+  return resolve(opts.dataDir ?? defaultDataDir());
 }
 
 async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<number> {
@@ -135,14 +145,18 @@ function openJournal(ctx: Context): Journal {
   });
 }
 
-/** The PowerShell runner and fix engine, shared by `run` and `fix`. */
-function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean) {
+/**
+ * The PowerShell runner and fix engine, shared by `run` and `fix`. `run` passes its live `fixes` config (policy
+ * changes from the dashboard apply at once) and a listener for fix events.
+ */
+function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean, fixes = ctx.config.fixes, onEvent?: (e: FixEvent) => void) {
   const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
   const journal = openJournal(ctx);
   const engine = new FixEngine({
     runner,
     journal,
-    config: ctx.config.fixes,
+    config: fixes,
+    ...(onEvent === undefined ? {} : { onEvent }),
     diagnose: () => probe(),
     benchmarkDns: (resolvers) => benchmarkResolvers(ctx.config, resolvers),
     raidInProgress,
@@ -167,11 +181,17 @@ function openFolder(path: string, logger: Logger): void {
 interface RunOptions {
   headless?: boolean;
   events?: "json" | "text";
+  /** `--no-dashboard`: commander sets false. */
+  dashboard?: boolean;
 }
 
 /** `tarkov-agent run`: the always-on agent. Resolves (exit 0) when it is told to stop. */
 async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
-  const { config, dataDir, logger } = ctx;
+  const { dataDir, logger } = ctx;
+  // Settings saved from the dashboard replace the config while the agent runs; `config.*` reads what is in force.
+  const live = createLiveConfig(ctx.config);
+  const config = live.view;
+  let dashboard: RunningDashboard | null = null;
   const lock = acquireInstanceLock(dataDir);
   if (!lock.ok && lock.code === "ALREADY_RUNNING") {
     process.stderr.write(`${lock.message}\n`);
@@ -202,7 +222,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     const st = game?.tailer?.raidState;
     return st ? { phase: st.phase, sinceMs: st.since } : null;
   };
-  const { runner, engine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  const { runner, engine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy, config.fixes, () => dashboard?.push("history"));
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -237,13 +257,22 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     onEvent: (e) => {
       agent?.onEvent(e);
       traceDuringIncident(e);
+      dashboardBackend?.invalidateChart();
+      dashboard?.push("history");
     },
-    onStateChange: (st) => agent?.onStateChange(st),
+    onStateChange: (st) => {
+      agent?.onStateChange(st);
+      dashboard?.push("status");
+    },
   });
+  let dashboardBackend: DashboardBackend | null = null;
+  // Always built, so toasts can be switched on from the dashboard; `notifications.enabled` is read per toast.
+  const notifier = createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) });
   agent = new Agent({
     dataDir,
     monitor,
-    notifier: config.notifications.enabled ? createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) }) : null,
+    notifier,
+    notificationsEnabled: () => config.notifications.enabled,
     engine,
     raidBusy,
     raidPhase,
@@ -264,7 +293,33 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
       }),
     revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { path: p, error: e.message })),
     journalDamage: () => journal.damage(),
+    openDashboard: () => {
+      if (dashboard === null) logger.warn("dashboard is not running; nothing to open");
+      else openInBrowser(dashboard.url, (e) => logger.warn("could not open the dashboard in a browser", { error: e.message }));
+    },
   });
+
+  if (opts.dashboard !== false) {
+    dashboardBackend = createBackend({
+      dataDir,
+      version: ctx.version,
+      snapshot: () => monitor.state(),
+      agent,
+      live,
+      configFile: ctx.configFile.saveTo,
+      startDir: ctx.startDir,
+      autoFix: { get: () => agent?.autoFixEnabled ?? false, set: (on) => agent?.setAutoFix(on) },
+      // Start with Windows comes with the installer's autostart module (src/ports/autostart.ts, issue 11).
+      autostart: unsupportedAutostart(process.platform === "win32" ? "this build cannot start itself with Windows yet" : "Start with Windows is a Windows feature"),
+      gameInUse: () => game?.location.installDir ?? null,
+      folderHasGame: (dir) => looksLikeInstall(dir, defaultInstallDeps()),
+      words: coreWords,
+      revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { error: e.message })),
+      osLanguage: () => osLanguage(),
+      logger: logger.child({ component: "dashboard" }),
+    });
+    dashboard = await startDashboard({ backend: dashboardBackend, dataDir, logger: logger.child({ component: "dashboard" }) });
+  }
 
   let tray: TrayHandle | null = null;
   if (!opts.headless) {
@@ -290,6 +345,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   keepLogsBounded();
   const housekeepingTimer = setInterval(keepLogsBounded, HOUSEKEEPING_EVERY_MS);
   say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
+  if (dashboard !== null) say(`Dashboard: "tarkov-agent dashboard" opens it${tray ? ", or the tray's \"Open dashboard\"" : ""}.`);
 
   const onSignal = () => stop();
   process.once("SIGINT", onSignal);
@@ -303,6 +359,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   history.close();
   game.stop();
   await tray?.close();
+  await dashboard?.close();
   await runner.dispose();
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
@@ -372,6 +429,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .command("run")
     .description("the always-on agent: tray icon, alerts when the connection drops and when it is back (default command)")
     .option("--headless", "no tray icon; print events instead")
+    .option("--no-dashboard", "do not serve the local dashboard (tarkov-agent dashboard)")
     .addOption(new Option("--events <format>", "print each confirmed change: json = one JSON object per line (schema in the README)").choices(["json", "text"]))
     .action(withContext("agent", (ctx, opts) => runAgent(ctx, opts as RunOptions)));
 
@@ -406,6 +464,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger) }, io)),
     ),
   );
+
+  registerDashboardCommand(program, { run, dataDir: () => resolveDataDir(program.opts<GlobalOptions>()) });
 
   registerFixCommands(program, {
     run,

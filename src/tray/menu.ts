@@ -33,6 +33,7 @@ export type ItemKey =
   | "fixes"
   | `fix-${number}`
   | "auto-fix"
+  | "dashboard"
   | "open-logs"
   | "bundle"
   | "pause"
@@ -58,7 +59,8 @@ export type MenuCommand =
   | { kind: "pause" }
   | { kind: "resume" }
   | { kind: "quit" }
-  | { kind: "apply-fix"; fixId: string };
+  | { kind: "apply-fix"; fixId: string }
+  | { kind: "open-dashboard" };
 
 /** systray2's separator marker (a title the tray binary turns into a separator line). */
 export const SEPARATOR_TITLE = "<SEPARATOR>";
@@ -103,6 +105,7 @@ export function buildMenu(view: TrayView): MenuItemModel[] {
     },
     item("auto-fix", "Auto-fix approved problems", "Apply the fixes you approved without asking", { checked: view.autoFix }),
     separator(2),
+    item("dashboard", "Open dashboard", "Status, history and settings in your browser"),
     item("open-logs", "Open logs folder", "Show the agent's log files"),
     item("bundle", "Collect support bundle", "Save a zip with logs and results for support"),
     view.paused
@@ -143,6 +146,8 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
       return { kind: "diagnose" };
     case "auto-fix":
       return { kind: "toggle-auto-fix", enable: !view.autoFix };
+    case "dashboard":
+      return { kind: "open-dashboard" };
     case "open-logs":
       return { kind: "open-logs" };
     case "bundle":

@@ -41,6 +41,8 @@ export interface TrayActions {
   resume(): unknown;
   quit(): unknown;
   applyFix(id: string): unknown;
+  /** Opens the local dashboard in the default browser. */
+  openDashboard(): unknown;
 }
 
 /** The subset of the winston logger the tray uses. */
@@ -213,6 +215,8 @@ export async function startTray(opts: StartTrayOptions): Promise<TrayHandle | nu
             return actions.quit();
           case "apply-fix":
             return actions.applyFix(command.fixId);
+          case "open-dashboard":
+            return actions.openDashboard();
         }
       })
       .catch((err: unknown) => logger.error("tray action failed", { component: "tray", action: slot, error: msg(err) }))

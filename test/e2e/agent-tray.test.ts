@@ -162,7 +162,7 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
     const fixes = labels.findIndex((l) => l.startsWith("Fixes"));
     expect(fixes).toBe(2);
     expect(labels.slice(0, 2)).toEqual([labels[0], "Diagnose now"]);
-    expect(labels.slice(labels.indexOf("Auto-fix approved problems"))).toEqual(["Auto-fix approved problems", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
+    expect(labels.slice(labels.indexOf("Auto-fix approved problems"))).toEqual(["Auto-fix approved problems", "Open dashboard", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
     expect(calls()).toEqual([]); // healthy start: no toast
   });
 

@@ -47,6 +47,7 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
     resume: vi.fn(async () => undefined),
     quit: vi.fn(async () => undefined),
     applyFix: vi.fn(async () => undefined),
+    openDashboard: vi.fn(async () => undefined),
   } satisfies TrayActions;
   const logLines: string[] = [];
   const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void logLines.push(`${level} ${message} ${JSON.stringify(meta)}`);
@@ -117,6 +118,7 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
       ["Fixes (none available)", false, true],
       ...Array.from({ length: 8 }, () => ["(no fix)", false, false]),
       ["Auto-fix approved problems", true, true],
+      ["Open dashboard", true, true],
       ["Open logs folder", true, true],
       ["Collect support bundle", true, true],
       [PAUSE_TITLE, true, true],

@@ -34,7 +34,7 @@ describe("buildMenu", () => {
     ["paused, many fixes", { ...VIEW, paused: true, fixes: fixes(12) }],
   ])("has the same keys in the same order whatever the view (%s)", (_name, view) => {
     expect(flattenMenu(buildMenu(view)).map((i) => i.key)).toEqual(flattenMenu(buildMenu(INITIAL_VIEW)).map((i) => i.key));
-    expect(flattenMenu(buildMenu(view))).toHaveLength(11 + FIX_SLOTS);
+    expect(flattenMenu(buildMenu(view))).toHaveLength(12 + FIX_SLOTS);
   });
 
   it("fills fix slots in order, greys out the inapplicable, hides the unused", () => {
@@ -99,6 +99,7 @@ describe("commandFor", () => {
     ["auto-fix", VIEW, { kind: "toggle-auto-fix", enable: false }],
     ["auto-fix", { ...VIEW, autoFix: false }, { kind: "toggle-auto-fix", enable: true }],
     ["open-logs", VIEW, { kind: "open-logs" }],
+    ["dashboard", VIEW, { kind: "open-dashboard" }],
     ["bundle", VIEW, { kind: "collect-bundle" }],
     ["pause", VIEW, { kind: "pause" }],
     ["pause", { ...VIEW, paused: true }, { kind: "resume" }],

@@ -51,6 +51,7 @@ function rig(mode = "normal", opts: { executable?: boolean } = {}): Rig {
       resume: vi.fn(async () => undefined),
       quit: vi.fn(async () => undefined),
       applyFix: vi.fn(async () => undefined),
+      openDashboard: vi.fn(async () => undefined),
     },
     logger: { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
   };
@@ -130,11 +131,12 @@ describe("startTray with a fake tray binary", () => {
       [4, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [5 + i, "(no fix)", false, true])],
       [13, "Auto-fix approved problems", true, false],
       [14, "<SEPARATOR>", true, false],
-      [15, "Open logs folder", true, false],
-      [16, "Collect support bundle", true, false],
-      [17, PAUSE_TITLE, true, false],
-      [18, "<SEPARATOR>", true, false],
-      [19, "Quit", true, false],
+      [15, "Open dashboard", true, false],
+      [16, "Open logs folder", true, false],
+      [17, "Collect support bundle", true, false],
+      [18, PAUSE_TITLE, true, false],
+      [19, "<SEPARATOR>", true, false],
+      [20, "Quit", true, false],
     ]);
     expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
   });
@@ -171,7 +173,7 @@ describe("startTray with a fake tray binary", () => {
         item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 13 },
         seq_id: -1,
       },
-      item(17, RESUME_TITLE, "Start watching the connection again", true),
+      item(18, RESUME_TITLE, "Start watching the connection again", true),
     ]);
   });
 
@@ -180,22 +182,24 @@ describe("startTray with a fake tray binary", () => {
     const h = (await start(r))!;
     h.update(OUTAGE);
     click(r, 3); // Diagnose now
-    click(r, 17); // Pause
+    click(r, 18); // Pause
     click(r, 5); // fix slot 0
     click(r, 6); // fix slot 1: not applicable
     click(r, 13); // auto-fix checkbox (off → on)
     click(r, 1); // status line
-    click(r, 15);
+    click(r, 15); // Open dashboard
     click(r, 16);
+    click(r, 17);
     await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
     expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
     expect(r.actions.applyFix.mock.calls).toEqual([["restart-launcher"]]);
     expect(r.actions.toggleAutoFix.mock.calls).toEqual([[true]]);
+    expect(r.actions.openDashboard).toHaveBeenCalledTimes(1);
     expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
     h.update({ ...OUTAGE, paused: true });
-    click(r, 17); // now "Resume"
-    click(r, 19);
+    click(r, 18); // now "Resume"
+    click(r, 20);
     await waitFor(() => r.actions.quit.mock.calls.length === 1);
     expect(r.actions.resume).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
@@ -211,7 +215,7 @@ describe("startTray with a fake tray binary", () => {
     });
     const h = (await start(r))!;
     click(r, 3);
-    click(r, 15);
+    click(r, 16);
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
       expect.arrayContaining(["boom sync", "boom async"]),
