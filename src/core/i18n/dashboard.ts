@@ -96,7 +96,7 @@ export const en = {
   "fixes.undone": "Undone: {message}",
   "fixes.undoError": "Could not undo: {message}",
   "fixes.undoAll": "Undo all changes",
-  "fixes.undoAllAsk": "Put back all {n} changes the agent made?",
+  "fixes.undoAllAsk": "Put back everything the agent changed (changes: {n})?",
   "fixes.undoAllYes": "Yes, undo all",
   "fixes.cancel": "Cancel",
   "fixes.loadFailed": "The history could not be read: {message}",
