@@ -19,6 +19,8 @@ export interface FixSession {
   diagnose?: () => Promise<Diagnosis>;
   /** Damaged journal records set aside (as of the last journal read), for the note under history and undo. */
   journalDamage?: () => JournalDamage | null;
+  /** Set when fixes cannot run here (no working PowerShell): the plain-words reason, said before anything else. */
+  unavailable?: string;
   close(): Promise<void>;
 }
 
@@ -97,9 +99,10 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         const diagnosis = opts.diagnose && s.diagnose ? await s.diagnose() : null;
         const listing = await s.engine.listFixes(diagnosis);
         if (opts.json) {
-          out(jsonOut({ verdict: diagnosis?.verdict ?? null, ...listing }));
+          out(jsonOut({ verdict: diagnosis?.verdict ?? null, available: s.unavailable === undefined, ...(s.unavailable ? { unavailableReason: s.unavailable } : {}), ...listing }));
           return EXIT.ok;
         }
+        if (s.unavailable) out(`${s.unavailable}\nWhat the agent could do with it:\n`);
         if (diagnosis) out(`verdict: ${diagnosis.verdict} — ${diagnosis.headline}\n`);
         for (const f of listing.fixes) {
           const flags = [f.appliesNow ? "applies now" : null, `risk ${f.risk}`, `policy ${f.policy.effective}`, f.policy.note === "HIGH_RISK_NEVER_AUTO" ? "(config says auto; high-risk fixes always ask)" : null, f.needsAdmin ? "admin" : null, f.reversible ? "undoable" : "one-way", f.rebootNeeded ? "restart needed" : null, f.undoable > 0 ? `${f.undoable} change(s) to undo` : null];
@@ -130,6 +133,10 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
           err("error: --provider only applies to switch-dns\n");
           return EXIT.usage;
         }
+        if (s.unavailable) {
+          err(`${s.unavailable}\n`);
+          return EXIT.failed;
+        }
         let r: ApplyReport;
         try {
           r = await s.engine.applyFix(id, { dryRun: opts.dryRun === true, provider: opts.provider, approvedBy: "player" });
@@ -158,6 +165,8 @@ export function registerFixCommands(program: Command, deps: FixCommandDeps): Com
         return;
       }
       withSession(async (s) => {
+        // Undo still runs: with nothing journalled it needs no PowerShell, and anything it cannot undo is reported.
+        if (s.unavailable) err(`${s.unavailable}\n`);
         let r: UndoReport;
         if (opts.all === true) {
           // A crash may have left a change half-recorded: settle it first so --all really means all.

@@ -8,7 +8,8 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { userInfo } from "node:os";
+import { join, resolve, win32 } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { Agent } from "../agent/agent.js";
 import { stateFileError, type StateFileError } from "../agent/file-errors.js";
@@ -30,28 +31,31 @@ import { describeEvent, toEvidence } from "../core/eft-log.js";
 import { chooseConfigFile, defaultDataDir, installRoot, loadConfig, resolvePaths, type ConfigChoice } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { FixEngine, isUndoable, type FixEvent } from "../fixes/engine.js";
+import { effectivePolicy } from "../core/fix-policy.js";
 import { FIXES } from "../fixes/catalog/index.js";
 import { Journal } from "../fixes/journal.js";
 import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
-import { createNotifier } from "../ports/notify.js";
-import { PowerShellRunner } from "../ports/powershell.js";
+import { currentUserSid, runSchtasks, ScheduledTaskElevator, taskNameFor } from "../ports/elevated-task.js";
+import { PowerShellRunner, type Elevator } from "../ports/powershell.js";
+import { checkPowerShell, fixesUnavailableMessage, type PowerShellCheck } from "../ports/powershell-check.js";
 import { benchmarkResolvers } from "../probes/dns-benchmark.js";
 import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
-import { startTray, type TrayHandle } from "../tray/tray.js";
 import { createLiveConfig } from "../config/live.js";
 import { startDashboard, type RunningDashboard } from "../dashboard/index.js";
 import { createBackend, type DashboardBackend } from "../dashboard/backend.js";
 import { osLanguage } from "../dashboard/language.js";
 import { openInBrowser } from "../dashboard/open-browser.js";
-import { unsupportedAutostart } from "../dashboard/settings.js";
 import { coreWords } from "../dashboard/views.js";
 import { registerDashboardCommand } from "./dashboard-command.js";
+import { createDesktop } from "./desktop.js";
 import { describeFailure, EXIT, jsonError, UsageError, VALUE_OPTIONS, wantsJson } from "./failures.js";
 import { registerFixCommands } from "./fix-command.js";
 import { jsonOut } from "./json-out.js";
+import { muteAfterClose, onStopSignals, settlesWithin, watchStopRequest } from "./lifecycle.js";
+import { registerSystemCommands } from "./system-commands.js";
 
 export { EXIT } from "./failures.js";
 
@@ -111,8 +115,18 @@ function buildContext(opts: GlobalOptions, component: string, needsDataDir = tru
     process.stderr.write(`warning: not writing a log file: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
+  const startDir = process.cwd();
   // File paths in the config, resolved against the folder the command was started from (see resolveDataDir).
-  return { config: resolvePaths(loaded.value, process.cwd()), configFile, startDir: process.cwd(), dataDir, logger, version: VERSION };
+  const config = resolvePaths(loaded.value, startDir);
+  // Every path is absolute now. Work from the install folder (Program Files when installed, writable by admins
+  // only), so nothing a program looks up in the current folder first (systray2's traybin, a bare command name)
+  // can be planted in the folder the agent happened to be started from.
+  try {
+    process.chdir(installRoot());
+  } catch (e) {
+    logger.warn("cannot enter the install folder", { installDir: installRoot(), error: (e as Error).message });
+  }
+  return { config, configFile, startDir, dataDir, logger, version: VERSION };
 }
 
 /**
@@ -146,11 +160,35 @@ function openJournal(ctx: Context): Journal {
 }
 
 /**
+ * Windows: fixes the player approved (policy "auto", and their undo scripts) run through the elevated scheduled task
+ * the installer registered, without a UAC prompt; everything else keeps asking (src/ports/elevated-task.ts).
+ */
+function approvedFixesElevator(ctx: Context, fixes: ResolvedConfig["fixes"], uac: Elevator): Elevator {
+  const approved = (script: string) => FIXES.some((f) => (f.script === script || f.undoScript === script) && effectivePolicy(f, fixes.policy[f.id]).effective === "auto");
+  return new ScheduledTaskElevator({
+    fallback: uac,
+    installDir: installRoot(),
+    // Where the task reads requests: the default data folder, whatever --data-dir says.
+    requestDir: join(defaultDataDir(), "elevated"),
+    taskName: taskNameFor(process.env.USERNAME ?? userInfo().username),
+    approved,
+    userKey: currentUserSid,
+    schtasks: runSchtasks,
+    log: ctx.logger.child({ component: "elevated-task" }),
+  });
+}
+
+/**
  * The PowerShell runner and fix engine, shared by `run` and `fix`. `run` passes its live `fixes` config (policy
- * changes from the dashboard apply at once) and a listener for fix events.
+ * changes from the dashboard apply at once, also to what the elevated task accepts) and a listener for fix events.
  */
 function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean, fixes = ctx.config.fixes, onEvent?: (e: FixEvent) => void) {
-  const runner = new PowerShellRunner({ installDir: installRoot(), dataDir: ctx.dataDir, log: ctx.logger.child({ component: "powershell" }) });
+  const runner = new PowerShellRunner({
+    installDir: installRoot(),
+    dataDir: ctx.dataDir,
+    log: ctx.logger.child({ component: "powershell" }),
+    ...(process.platform === "win32" ? { wrapElevator: (uac: Elevator) => approvedFixesElevator(ctx, fixes, uac) } : {}),
+  });
   const journal = openJournal(ctx);
   const engine = new FixEngine({
     runner,
@@ -168,7 +206,9 @@ function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<Retur
 
 /** Opens a folder in the OS file manager; a failure is logged, never thrown. */
 function openFolder(path: string, logger: Logger): void {
-  const [cmd, args] = process.platform === "win32" ? ["explorer.exe", [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
+  // Full path: a bare explorer.exe would be looked up in the current folder first.
+  const explorer = win32.join(process.env.SystemRoot ?? process.env.windir ?? "C:\\Windows", "explorer.exe");
+  const [cmd, args] = process.platform === "win32" ? [explorer, [path]] : process.platform === "darwin" ? ["open", [path]] : ["xdg-open", [path]];
   try {
     const child = spawn(cmd, args, { detached: true, stdio: "ignore", windowsHide: false });
     child.on("error", (e) => logger.warn("could not open folder", { path, error: e.message }));
@@ -192,6 +232,8 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const live = createLiveConfig(ctx.config);
   const config = live.view;
   let dashboard: RunningDashboard | null = null;
+  // Asked once, at start (PowerShell's cold start takes a second or two: overlap it with the rest of startup).
+  const powershellCheck = checkPowerShell();
   const lock = acquireInstanceLock(dataDir);
   if (!lock.ok && lock.code === "ALREADY_RUNNING") {
     process.stderr.write(`${lock.message}\n`);
@@ -203,7 +245,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     throw stateFileError(Object.assign(new Error(lock.message), { code: lock.errno }), lock.path, "the agent's lock file", "write", dataDir);
   }
   if (!lock.ok) {
-    logger.warn("instance lock unavailable; continuing without it", { message: lock.message });
+    logger.warn("instance lock unavailable; continuing without it", { reason: lock.message });
     process.stderr.write(`warning: ${lock.message}; watching anyway\n`);
   }
   const eventsJson = opts.events === "json";
@@ -222,10 +264,30 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     const st = game?.tailer?.raidState;
     return st ? { phase: st.phase, sinceMs: st.since } : null;
   };
-  const { runner, engine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy, config.fixes, () => dashboard?.push("history"));
+  const { runner, engine: fixEngine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy, config.fixes, () => dashboard?.push("history"));
+  // Without a working PowerShell every fix would fail one by one with a code: say it once, plainly.
+  const powershell = await powershellCheck;
+  const engine = powershell.ok ? fixEngine : null;
+  if (!powershell.ok) {
+    logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
+    say(fixesUnavailableMessage(powershell));
+  }
 
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // Ctrl+C, SIGTERM, and on Windows the console closing (SIGHUP) or Ctrl+Break (SIGBREAK); a second one ends at once.
+  const offSignals = onStopSignals((signal) => {
+    logger.info("stop requested", { signal });
+    stop();
+  });
+  // `tarkov-agent stop` (the installer and uninstaller) asks through the data folder.
+  const offStopRequest = watchStopRequest(dataDir, () => {
+    logger.info("stop requested", { by: "tarkov-agent stop" });
+    stop();
+  });
+  // The notifier is always built, so toasts can be switched on from the dashboard: the agent reads
+  // `notifications.enabled` per toast (notificationsEnabled below).
+  const desktop = createDesktop({ installDir: installRoot(), dataDir, appId: APP_ID, appName: APP_NAME, notifications: true, headless: opts.headless === true, logger, say });
   let agent: Agent | null = null;
   const history = createEvidenceHistory({ dataDir, logger: logger.child({ component: "history" }) });
   let lastRound: RoundResult | null = null;
@@ -266,12 +328,10 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     },
   });
   let dashboardBackend: DashboardBackend | null = null;
-  // Always built, so toasts can be switched on from the dashboard; `notifications.enabled` is read per toast.
-  const notifier = createNotifier({ appId: APP_ID, appName: APP_NAME, logger: logger.child({ component: "notify" }) });
   agent = new Agent({
     dataDir,
     monitor,
-    notifier,
+    notifier: desktop.notifier,
     notificationsEnabled: () => config.notifications.enabled,
     engine,
     raidBusy,
@@ -309,8 +369,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
       configFile: ctx.configFile.saveTo,
       startDir: ctx.startDir,
       autoFix: { get: () => agent?.autoFixEnabled ?? false, set: (on) => agent?.setAutoFix(on) },
-      // Start with Windows comes with the installer's autostart module (src/ports/autostart.ts, issue 11).
-      autostart: unsupportedAutostart(process.platform === "win32" ? "this build cannot start itself with Windows yet" : "Start with Windows is a Windows feature"),
+      autostart: desktop.autostart,
       gameInUse: () => game?.location.installDir ?? null,
       folderHasGame: (dir) => looksLikeInstall(dir, defaultInstallDeps()),
       words: coreWords,
@@ -321,12 +380,10 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     dashboard = await startDashboard({ backend: dashboardBackend, dataDir, logger: logger.child({ component: "dashboard" }) });
   }
 
-  let tray: TrayHandle | null = null;
-  if (!opts.headless) {
-    tray = await startTray({ installDir: installRoot(), readyTimeoutMs: 8_000, actions: agent.trayActions(), logger: logger.child({ component: "tray" }), initialView: agent.view() });
-    if (tray === null) say("No desktop tray is available here: running headless (events are printed below).");
-    else agent.onView((v) => tray?.update(v));
-  }
+  if (!powershell.ok) desktop.setFixesNote(process.platform === "win32" ? "Fixes need Windows PowerShell" : "Fixes need PowerShell (pwsh)");
+  const trayShown = await desktop.start(agent.trayActions(), agent.view());
+  if (trayShown) agent.onView((v) => desktop.show(v));
+  else if (!opts.headless) say("No desktop tray is available here: running headless (events are printed below).");
 
   game = await startGameWatch(config.game, {
     log: logger.child({ component: "game" }),
@@ -334,7 +391,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     onRaidPhase: (change) => agent?.onGamePhase(change),
     onNewHost: (h) => logger.info("game uses a new BSG host; probing it too", { host: h.host }),
   });
-  void engine.resolvePending().then(
+  void engine?.resolvePending().then(
     (outcomes) => outcomes.forEach((o) => logger.warn("resolved a fix interrupted by a crash", { ...o })),
     (e: unknown) => logger.error("could not resolve pending fixes", { error: String(e) }),
   );
@@ -344,25 +401,24 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   const keepLogsBounded = () => pruneLogs(logsDir(dataDir)).forEach((f) => logger.info("old log file deleted (size bound)", { file: f }));
   keepLogsBounded();
   const housekeepingTimer = setInterval(keepLogsBounded, HOUSEKEEPING_EVERY_MS);
-  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${tray ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
-  if (dashboard !== null) say(`Dashboard: "tarkov-agent dashboard" opens it${tray ? ", or the tray's \"Open dashboard\"" : ""}.`);
+  say(`tarkov-agent ${ctx.version}: watching ${config.targets.length} targets every ${Math.round(config.monitor.intervalMs / 1000)} s${trayShown ? " (tray icon shown)" : ""}. Logs: ${logsDir(dataDir)}. Ctrl+C stops.`);
+  if (dashboard !== null) say(`Dashboard: "tarkov-agent dashboard" opens it${trayShown ? ", or the tray's \"Open dashboard\"" : ""}.`);
 
-  const onSignal = () => stop();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   await stopped;
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
+  // Quit ends the process within 2 s, whatever a child does: toasts are killed, the tray and PowerShell get a
+  // bounded goodbye, and main() exits even if a handle lingers. The signal handlers stay until the end: a second
+  // Ctrl+C during shutdown still means "now".
+  offStopRequest();
   clearInterval(raidTimer);
   clearInterval(housekeepingTimer);
   monitor.stop();
   history.close();
   game.stop();
-  await tray?.close();
-  await dashboard?.close();
-  await runner.dispose();
+  const closed = await settlesWithin(Promise.all([desktop.close(), runner.dispose(), dashboard?.close()]), 1_400);
+  if (!closed) logger.warn("tray, dashboard or PowerShell did not close in time; exiting anyway");
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
+  offSignals();
   return EXIT.ok;
 }
 
@@ -414,6 +470,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
             return await fn(ctx, opts);
           } finally {
             await closeLogger(ctx.logger);
+            muteAfterClose(ctx.logger);
           }
         })(),
       );
@@ -475,17 +532,25 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       // The game log tells whether a raid is running (restart-launcher refuses then); it replays the log tail on attach.
       const game = await startGameWatch(ctx.config.game, { log: ctx.logger.child({ component: "game" }) });
       const { runner, engine, journal } = buildFixEngine(ctx, diagnose, () => game.tailer?.busy ?? false);
+      const powershell: PowerShellCheck = await checkPowerShell();
+      if (!powershell.ok) ctx.logger.warn("fixes unavailable", { code: powershell.code, reason: powershell.message });
       return {
         engine,
         journalDamage: () => journal.damage(),
         diagnose,
+        ...(powershell.ok ? {} : { unavailable: fixesUnavailableMessage(powershell) }),
         close: async () => {
           game.stop();
           await runner.dispose();
           await closeLogger(ctx.logger);
+          muteAfterClose(ctx.logger);
         },
       };
     },
+  });
+
+  registerSystemCommands(program, {
+    withContext: (component, fn) => withContext(component, (ctx, opts) => fn({ dataDir: ctx.dataDir, installDir: installRoot(), appId: APP_ID, appName: APP_NAME }, opts)),
   });
 
   return program;
@@ -516,6 +581,9 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(withDefaultCommand(argv));
     const code = pending === null ? EXIT.ok : await (pending as Promise<number>);
     process.exitCode = code;
+    // The command is over and its log is closed. A child or socket that still holds the event loop (a toast or
+    // PowerShell that ignored its kill) must not keep the process alive: unref'd, this fires only in that case.
+    setTimeout(() => process.exit(code), 300).unref();
   } catch (e) {
     const f = describeFailure(e);
     // Commander has already printed its own usage error; everything else is said here, once.

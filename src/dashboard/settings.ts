@@ -7,6 +7,7 @@
  */
 import { isAbsolute } from "node:path";
 import type { LiveConfig } from "../config/live.js";
+import type { Autostart } from "../ports/autostart.js";
 import { saveSettings, type SettingEdit } from "../config/write.js";
 import { effectivePolicy } from "../core/fix-policy.js";
 import type { DashboardKey } from "../core/i18n/dashboard.js";
@@ -14,18 +15,10 @@ import { FIXES } from "../fixes/catalog/index.js";
 import type { PageLanguage, SaveView, SettingsView } from "./types.js";
 import type { DashboardWords } from "./views.js";
 
-/**
- * "Start with Windows": the same shape as the installer's autostart module (src/ports/autostart.ts on the
- * installer's branch), so that module plugs in as it is.
- */
-export interface AutostartPort {
-  readonly supported: boolean;
-  readonly unsupportedReason: string | null;
-  isEnabled(): Promise<boolean | null>;
-  setEnabled(on: boolean): Promise<{ ok: true } | { ok: false; message: string }>;
-}
+/** "Start with Windows": the installer's autostart module (src/ports/autostart.ts), or a stand-in where it has none. */
+export type AutostartPort = Autostart;
 
-/** Where Start with Windows cannot be offered (not Windows, or a build without the autostart module). */
+/** Start with Windows where it cannot be offered at all (tests that do not exercise it). */
 export function unsupportedAutostart(reason: string): AutostartPort {
   return { supported: false, unsupportedReason: reason, isEnabled: async () => null, setEnabled: async () => ({ ok: false, message: reason }) };
 }

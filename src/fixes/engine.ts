@@ -481,7 +481,7 @@ export class FixEngine {
     try {
       return await this.deps.diagnose();
     } catch (e) {
-      this.deps.log?.warn("diagnose failed during a fix", { message: (e as Error).message });
+      this.deps.log?.warn("diagnose failed during a fix", { reason: (e as Error).message });
       return null;
     }
   }

@@ -4,18 +4,12 @@
  * default folders. Every candidate must look like an install on disk, because registry values and the launcher's
  * setting are known to go stale after a move.
  */
-import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import path, { type PlatformPath } from "node:path";
+import { regExeRegistry, type Registry, type RegistryValue, type RegistryView } from "../ports/registry.js";
 import { silentLogger, type GameLogger } from "./ports.js";
 
-/** Registry view for `reg query /reg:32|64`; null = the caller's default view. */
-export type RegistryView = "32" | "64" | null;
-
-export interface RegistryValue {
-  type: string;
-  data: string;
-}
+export type { RegistryValue, RegistryView } from "../ports/registry.js";
 
 /** Reads one registry value; null when the key or value does not exist (or the registry is not there). */
 export interface RegistryPort {
@@ -70,19 +64,6 @@ export const UNINSTALL_KEYS: ReadonlyArray<{ key: string; view: RegistryView; so
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure parsers
-
-/**
- * Picks one value out of `reg query <key> /v <name>` output:
- * `    InstallLocation    REG_SZ    C:\Battlestate Games\Escape from Tarkov`. Value names may contain spaces, so the
- * line is split on the `REG_*` type column, not on whitespace.
- */
-export function parseRegQuery(stdout: string, name: string): RegistryValue | null {
-  for (const line of stdout.split(/\r?\n/)) {
-    const m = /^\s+(.+?)\s{2,}(REG_[A-Z_]+)(?:\s{2,}(.*))?$/.exec(line);
-    if (m && m[1]!.toLowerCase() === name.toLowerCase()) return { type: m[2]!, data: (m[3] ?? "").trim() };
-  }
-  return null;
-}
 
 /** Expands `%VAR%` in a REG_EXPAND_SZ value; unknown variables stay as written. */
 export function expandEnv(s: string, env: Readonly<Record<string, string | undefined>>): string {
@@ -229,32 +210,20 @@ export async function findGame(cfg: { installDir: string; logsDir: string | null
 // Real adapters
 
 /**
- * `reg query` through execFile with an argument array: no shell, nothing interpolated into a command string.
+ * The registry through `reg export` (src/ports/registry.ts): a UTF-16 file keeps a Russian install folder intact,
+ * where `reg query` printed it through the console code page as `C:\????\…` and discovery then missed the game.
  * Off Windows there is no registry, so every query answers null.
- *
- * Caveat: reg.exe writes to a pipe in the console's OEM code page, so a non-ASCII install path can come back
- * garbled. The on-disk check then fails and discovery falls through to the launcher setting (UTF-8 JSON) and the
- * other sources.
  */
-export function windowsRegistry(opts: { platform?: NodeJS.Platform; timeoutMs?: number; log?: GameLogger } = {}): RegistryPort {
+export function windowsRegistry(opts: { platform?: NodeJS.Platform; timeoutMs?: number; log?: GameLogger; registry?: Registry } = {}): RegistryPort {
   const platform = opts.platform ?? process.platform;
   const log = opts.log ?? silentLogger;
+  const registry = opts.registry ?? regExeRegistry({ timeoutMs: opts.timeoutMs ?? 5_000, onError: (what, error) => log.debug("registry read failed", { what, error }) });
   return {
-    queryValue(key, name, view) {
-      if (platform !== "win32") return Promise.resolve(null);
-      const args = ["query", key, "/v", name, ...(view ? [`/reg:${view}`] : [])];
-      const exe = path.win32.join(process.env.SystemRoot ?? "C:\\Windows", "System32", "reg.exe");
-      return new Promise((resolve) => {
-        execFile(exe, args, { windowsHide: true, timeout: opts.timeoutMs ?? 5_000, encoding: "utf8" }, (err, stdout) => {
-          // Exit code 1 = key or value not found: the common, expected answer.
-          if (err) {
-            if (typeof err.code !== "number") log.debug("reg query failed", { key, error: err.message });
-            resolve(null);
-            return;
-          }
-          resolve(parseRegQuery(stdout, name));
-        });
-      });
+    async queryValue(key, name, view) {
+      if (platform !== "win32" && opts.registry === undefined) return null;
+      const values = await registry.readKey(key, view);
+      const v = values?.get(name.toLowerCase());
+      return v === undefined ? null : { type: v.type, data: v.data };
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { win32 } from "node:path";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { GatewayResult } from "../core/types.js";
 import { connectTcp } from "./tcp.js";
@@ -54,6 +55,19 @@ export function parseWindowsRoutePrint(text: string): string | null {
   return best?.gw ?? null;
 }
 
+/** A route table we could read looks like one: `route print` always draws its tables between "=====" rules. */
+function looksLikeRoutePrint(text: string): boolean {
+  return /^={20,}\s*$/m.test(text);
+}
+
+/**
+ * Windows programs by full path. A bare `route`/`ping` is looked up in the current folder before PATH, so a
+ * `route.exe` planted in whatever folder the agent was started from would run instead (found under wine).
+ */
+export function windowsSystemProgram(exe: "ROUTE.EXE" | "PING.EXE", env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return win32.join(env.SystemRoot ?? env.windir ?? "C:\\Windows", "System32", exe);
+}
+
 /** Output of a finished program; `code` null when it could not run at all. */
 export interface ExecResult {
   code: number | null;
@@ -68,6 +82,8 @@ export interface GatewayDeps {
   exec(file: string, args: string[], opts: { timeoutMs: number; signal: AbortSignal }): Promise<ExecResult>;
   /** Set to false to never run `ping`. */
   icmp: boolean;
+  /** Environment for locating System32 (SystemRoot); defaults to process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Runs a program without a shell; never rejects. */
@@ -95,29 +111,36 @@ export const defaultGatewayDeps: GatewayDeps = {
   icmp: true,
 };
 
-/** Finds the default gateway of this machine: the address, or null with the reason. */
-export async function findDefaultGateway(deps: GatewayDeps, signal: AbortSignal, timeoutMs: number): Promise<{ host: string | null; message: string }> {
+/**
+ * Finds the default gateway of this machine. `known: false` means the route table could not be read at all
+ * (`route print` missing or failing, /proc unreadable): that says nothing about the network, so the router is
+ * "unknown", never "no default route" (which would read as a local-network fault with high confidence).
+ */
+export async function findDefaultGateway(deps: GatewayDeps, signal: AbortSignal, timeoutMs: number): Promise<{ host: string | null; known: boolean; message: string }> {
   if (deps.platform === "win32") {
-    const r = await deps.exec("route", ["print", "-4", "0.0.0.0"], { timeoutMs, signal });
-    if (r.code !== 0 && r.stdout === "") return { host: null, message: `route print failed: ${r.error ?? "no output"}` };
+    const r = await deps.exec(windowsSystemProgram("ROUTE.EXE", deps.env), ["print", "-4", "0.0.0.0"], { timeoutMs, signal });
+    if (r.code !== 0 || !looksLikeRoutePrint(r.stdout)) {
+      const why = r.code === null ? (r.error ?? "it could not run") : r.code !== 0 ? `exit code ${r.code}${r.error ? `: ${r.error}` : ""}` : "its output is not a route table";
+      return { host: null, known: false, message: `route table unreadable (route print: ${why})` };
+    }
     const host = parseWindowsRoutePrint(r.stdout);
-    return { host, message: host === null ? "no default route in `route print`" : `default gateway ${host} from route print` };
+    return { host, known: true, message: host === null ? "no default route in `route print`" : `default gateway ${host} from route print` };
   }
   let text: string;
   try {
     text = await deps.readFile("/proc/net/route");
   } catch (e) {
-    return { host: null, message: `cannot read /proc/net/route (${errorCode(e) ?? describeError(e)})` };
+    return { host: null, known: false, message: `route table unreadable (/proc/net/route: ${errorCode(e) ?? describeError(e)})` };
   }
   const host = parseProcNetRoute(text);
-  return { host, message: host === null ? "no default route in /proc/net/route" : `default gateway ${host} from /proc/net/route` };
+  return { host, known: true, message: host === null ? "no default route in /proc/net/route" : `default gateway ${host} from /proc/net/route` };
 }
 
 /** ICMP echo through the OS `ping`: true/false, or null when ping is missing or not permitted. */
 export async function pingOnce(host: string, deps: GatewayDeps, signal: AbortSignal): Promise<boolean | null> {
   const win = deps.platform === "win32";
   const args = win ? ["-n", "1", "-w", "1000", host] : ["-c", "1", "-W", "1", host];
-  const r = await deps.exec("ping", args, { timeoutMs: 3000, signal });
+  const r = await deps.exec(win ? windowsSystemProgram("PING.EXE", deps.env) : "ping", args, { timeoutMs: 3000, signal });
   if (win) {
     // Windows ping exits 0 on "Destination host unreachable" from another hop; only a TTL line is a real echo reply.
     if (r.code === null) return null;
@@ -150,7 +173,7 @@ export async function probeGateway(gateway: ResolvedConfig["gateway"], opts: { t
   let ports: number[];
   if (gateway === "auto") {
     const found = await findDefaultGateway(deps, opts.signal, opts.timeoutMs);
-    if (found.host === null) return { host: null, source, state: "no-route", via: null, ms: null, message: found.message, icmp: null };
+    if (found.host === null) return { host: null, source, state: found.known ? "no-route" : "unknown", via: null, ms: null, message: found.message, icmp: null };
     host = found.host;
     ports = [53, 80, 443];
   } else {

@@ -25,10 +25,18 @@ export interface TrayView {
   autoFix: boolean;
   paused: boolean;
   fixes: readonly FixEntry[];
+  /** "Start with Windows" checkbox; null or absent where it does not apply (not Windows, not installed): hidden. */
+  startWithWindows?: boolean | null;
+  /** The last message that could not be shown as a toast (toasts off or broken); shown until clicked. */
+  notice?: string | null;
+  /** Why fixes cannot run here (e.g. no Windows PowerShell); replaces the Fixes submenu's title. */
+  fixesNote?: string | null;
 }
 
 export type ItemKey =
   | "status"
+  | "notice"
+  | "autostart"
   | "diagnose"
   | "fixes"
   | `fix-${number}`
@@ -60,7 +68,9 @@ export type MenuCommand =
   | { kind: "resume" }
   | { kind: "quit" }
   | { kind: "apply-fix"; fixId: string }
-  | { kind: "open-dashboard" };
+  | { kind: "open-dashboard" }
+  | { kind: "toggle-autostart"; enable: boolean }
+  | { kind: "dismiss-notice" };
 
 /** systray2's separator marker (a title the tray binary turns into a separator line). */
 export const SEPARATOR_TITLE = "<SEPARATOR>";
@@ -90,20 +100,26 @@ export function buildMenu(view: TrayView): MenuItemModel[] {
         })
       : item(`fix-${i}`, "(no fix)", "", { enabled: false, hidden: true });
   });
+  const notice = view.notice ?? null;
   return [
     item("status", view.statusLine, view.tooltip, { enabled: false }),
+    item("notice", notice === null ? "(no message)" : `⚠ ${notice}`, "A message Windows did not show as a notification. Click to dismiss.", { hidden: notice === null }),
     separator(1),
     item("diagnose", "Diagnose now", "Check the connection to Tarkov right away"),
     {
       ...item(
         "fixes",
-        view.fixes.length === 0 ? "Fixes (none available)" : applicable > 0 ? `Fixes (${applicable})` : "Fixes",
+        view.fixesNote ? view.fixesNote : view.fixes.length === 0 ? "Fixes (none available)" : applicable > 0 ? `Fixes (${applicable})` : "Fixes",
         "Automatic fixes for the current problem",
-        { enabled: view.fixes.length > 0 },
+        { enabled: view.fixes.length > 0 && !view.fixesNote },
       ),
       children: fixSlots,
     },
     item("auto-fix", "Auto-fix approved problems", "Apply the fixes you approved without asking", { checked: view.autoFix }),
+    item("autostart", "Start with Windows", "Start the agent when you sign in to Windows", {
+      checked: view.startWithWindows === true,
+      hidden: view.startWithWindows === null || view.startWithWindows === undefined,
+    }),
     separator(2),
     item("dashboard", "Open dashboard", "Status, history and settings in your browser"),
     item("open-logs", "Open logs folder", "Show the agent's log files"),
@@ -156,6 +172,10 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
       return view.paused ? { kind: "resume" } : { kind: "pause" };
     case "quit":
       return { kind: "quit" };
+    case "autostart":
+      return view.startWithWindows === null || view.startWithWindows === undefined ? null : { kind: "toggle-autostart", enable: !view.startWithWindows };
+    case "notice":
+      return view.notice ? { kind: "dismiss-notice" } : null;
     default: {
       const m = /^fix-(\d+)$/.exec(key);
       const fix = m ? view.fixes[Number(m[1])] : undefined;

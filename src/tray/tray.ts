@@ -4,7 +4,7 @@
  * and icon/tooltip through `update-menu`, the binary resolved from the install folder, `onExit`/`onError` only
  * after `ready()`, and a `ready()` that never settles without a display. A tray that cannot start, or dies
  * later, costs the player the icon, never the agent: `startTray` then returns null, and a death is logged and
- * reported through `onDied`.
+ * reported through `onDied`; src/tray/supervisor.ts restarts a tray binary that dies.
  */
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -43,6 +43,10 @@ export interface TrayActions {
   applyFix(id: string): unknown;
   /** Opens the local dashboard in the default browser. */
   openDashboard(): unknown;
+  /** "Start with Windows" clicked; `enable` is the state the player asked for. */
+  toggleAutostart?(enable: boolean): unknown;
+  /** The undelivered-message line clicked: the player has seen it. */
+  dismissNotice?(): unknown;
 }
 
 /** The subset of the winston logger the tray uses. */
@@ -84,7 +88,9 @@ const BINARIES: Partial<Record<NodeJS.Platform, string>> = {
   linux: "tray_linux_release",
   darwin: "tray_darwin_release",
 };
-const CLOSE_GRACE_MS = 2_000;
+// Quit must end the process within 2 s: the binary gets most of that to exit on its own, then it is killed.
+const CLOSE_GRACE_MS = 800;
+const KILL_WAIT_MS = 500;
 const STDERR_LINES_LOGGED = 20;
 
 /** Starts the tray; resolves to null (never hangs, never throws) when it cannot be shown. */
@@ -217,6 +223,10 @@ export async function startTray(opts: StartTrayOptions): Promise<TrayHandle | nu
             return actions.applyFix(command.fixId);
           case "open-dashboard":
             return actions.openDashboard();
+          case "toggle-autostart":
+            return actions.toggleAutostart?.(command.enable);
+          case "dismiss-notice":
+            return actions.dismissNotice?.();
         }
       })
       .catch((err: unknown) => logger.error("tray action failed", { component: "tray", action: slot, error: msg(err) }))
@@ -257,7 +267,7 @@ export async function startTray(opts: StartTrayOptions): Promise<TrayHandle | nu
       if (!(await settlesWithin(exited, CLOSE_GRACE_MS))) {
         logger.warn("tray did not exit when asked; killing it", { component: "tray", pid: child.pid });
         child.kill("SIGKILL");
-        await settlesWithin(exited, CLOSE_GRACE_MS);
+        await settlesWithin(exited, KILL_WAIT_MS);
       }
       alive = false;
     },

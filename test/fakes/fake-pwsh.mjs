@@ -20,6 +20,23 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 const log = (l) => process.env.FAKE_PWSH_LOG && appendFileSync(process.env.FAKE_PWSH_LOG, l + "\n");
+
+// The agent's start-up check (src/ports/powershell-check.ts) runs `pwsh -NoLogo -NoProfile -NonInteractive -Command
+// "[Console]::Out.Write('TCA-PS ' + $PSVersionTable.PSVersion.ToString())"`: answer it as a PowerShell 7 would, or
+// as the behaviour table's "check" entry says (e.g. { "action": "hang" } or { "version": "2.0" }).
+const commandAt = process.argv.indexOf("-Command");
+if (commandAt !== -1 && process.argv[commandAt + 1] !== "-") {
+  const command = process.argv[commandAt + 1] ?? "";
+  log(`-Command ${command}`);
+  const file = process.env.FAKE_PWSH_BEHAVIOUR;
+  const check = (file && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).check : undefined) ?? {};
+  if (check.action === "hang") setInterval(() => {}, 1_000);
+  else {
+    const mark = /'([A-Z-]+) ' \+ \$PSVersionTable/.exec(command);
+    if (mark) process.stdout.write(`${mark[1]} ${check.version ?? "7.4.6"}`);
+    process.exit(check.exitCode ?? 0);
+  }
+}
 const rl = createInterface({ input: process.stdin });
 const q = [];
 let busy = false;

@@ -1,39 +1,91 @@
-import path from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import path, { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   expandEnv,
   findGame,
-  parseRegQuery,
   parseSteamLibraries,
   pickGamesRootDir,
   windowsRegistry,
   type InstallDeps,
-  type RegistryValue,
   type RegistryView,
 } from "../../src/game/install.js";
+import { decodeRegFile, longKeyName, parseRegExport, regExeRegistry, type RegRunner } from "../../src/ports/registry.js";
 import type { GameLogger } from "../../src/game/ports.js";
 
-const REG_OUT = [
-  "",
-  "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EscapeFromTarkov",
-  "    InstallLocation    REG_SZ    C:\\Battlestate Games\\Escape from Tarkov",
-  "",
+/**
+ * A .reg file for the BSG edition's uninstall key as players write it by hand, quoted from a public SPT-AKI install
+ * guide (clevebitr/Clevebitr-Hessxo, source/_posts, "塔克夫SPT-AKI离线版本安装指南", 2024-08-25). Note its doubled
+ * backslashes in InstallLocation: the registry then really holds `C:\\Install_EFT`.
+ */
+const GUIDE_REG = [
+  "Windows Registry Editor Version 5.00",
+  "[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EscapeFromTarkov]",
+  '"UninstallString"="C:\\\\Install_EFT\\\\Uninstall.exe"',
+  '"InstallLocation"="C:\\\\\\\\Install_EFT"',
 ].join("\r\n");
 
-describe("parseRegQuery", () => {
-  it.each<[string, string, RegistryValue | null]>([
-    [REG_OUT, "InstallLocation", { type: "REG_SZ", data: "C:\\Battlestate Games\\Escape from Tarkov" }],
-    [REG_OUT, "installlocation", { type: "REG_SZ", data: "C:\\Battlestate Games\\Escape from Tarkov" }],
-    [REG_OUT, "DisplayName", null],
-    ["\r\nHKEY_CURRENT_USER\\Software\\Valve\\Steam\r\n    SteamPath    REG_SZ    d:/games/steam\r\n", "SteamPath", { type: "REG_SZ", data: "d:/games/steam" }],
-    ["\r\nHKEY_X\r\n    Display Icon    REG_EXPAND_SZ    %ProgramFiles%\\x.exe\r\n", "Display Icon", { type: "REG_EXPAND_SZ", data: "%ProgramFiles%\\x.exe" }],
-    ["\r\nHKEY_X\r\n    InstallLocation    REG_SZ\r\n", "InstallLocation", { type: "REG_SZ", data: "" }],
-    ["ERROR: The system was unable to find the specified registry key or value.\r\n", "InstallLocation", null],
-    ["", "InstallLocation", null],
-  ])("%#", (out, name, want) => {
-    expect(parseRegQuery(out, name)).toEqual(want);
+/** UTF-16LE with a BOM, as reg.exe writes it. */
+const utf16 = (s: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, "utf16le")]);
+/** REG_EXPAND_SZ / REG_MULTI_SZ bytes as `reg export` lists them: UTF-16LE, comma-separated hex, NUL-terminated. */
+const hexList = (s: string) => [...Buffer.from(s + "\u0000", "utf16le")].map((b) => b.toString(16).padStart(2, "0")).join(",");
+
+describe("reg export parsing (Unicode kept)", () => {
+  it("reads the guide's .reg: key, values and escapes", () => {
+    const [key, ...rest] = parseRegExport(decodeRegFile(utf16(GUIDE_REG)));
+    expect(rest).toEqual([]);
+    expect(key!.key).toBe("HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EscapeFromTarkov");
+    expect(key!.values.get("installlocation")).toMatchObject({ type: "REG_SZ", data: "C:\\\\Install_EFT" });
+    expect(key!.values.get("uninstallstring")?.data).toBe("C:\\Install_EFT\\Uninstall.exe");
   });
 
+  it("a Russian folder survives (reg query printed it as C:\\????)", () => {
+    const text = `Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Valve\\Steam]\r\n"SteamPath"="d:/игры/steam"\r\n"InstallLocation"="C:\\\\Игры\\\\Escape from Tarkov"\r\n`;
+    const values = parseRegExport(decodeRegFile(utf16(text)))[0]!.values;
+    expect(values.get("installlocation")?.data).toBe("C:\\Игры\\Escape from Tarkov");
+    expect(values.get("steampath")?.data).toBe("d:/игры/steam");
+  });
+
+  it("hex(2) / hex(7) / dword / default value / wrapped lines / subkeys", () => {
+    const expand = hexList("%ProgramFiles%\\Игры\\EFT");
+    const wrapped = expand.replace(/((?:[0-9a-f]{2},){20})/g, "$1\\\r\n  ");
+    const text = [
+      "Windows Registry Editor Version 5.00",
+      "",
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]",
+      "@=\"default\"",
+      `"Icon"=hex(2):${wrapped}`,
+      `"Multi"=hex(7):${hexList("a\u0000b")},00,00`,
+      '"Size"=dword:00019487',
+      '"Quote"="say \\"hi\\""',
+      "",
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\X\\Sub]",
+      '"InstallLocation"="C:\\\\Elsewhere"',
+    ].join("\r\n");
+    const [x, sub] = parseRegExport(text);
+    expect(x!.values.get("")).toMatchObject({ type: "REG_SZ", data: "default" });
+    expect(x!.values.get("icon")).toMatchObject({ type: "REG_EXPAND_SZ", data: "%ProgramFiles%\\Игры\\EFT" });
+    expect(x!.values.get("multi")).toMatchObject({ type: "REG_MULTI_SZ", data: "a\nb" });
+    expect(x!.values.get("size")).toMatchObject({ type: "REG_DWORD", data: "0x19487" });
+    expect(x!.values.get("quote")?.data).toBe('say "hi"');
+    expect(x!.values.has("installlocation")).toBe(false);
+    expect(sub!.values.get("installlocation")?.data).toBe("C:\\Elsewhere");
+  });
+
+  it("junk, truncated and REGEDIT4 (UTF-8) text", () => {
+    expect(parseRegExport("")).toEqual([]);
+    expect(parseRegExport("ERROR: Invalid syntax.\r\n")).toEqual([]);
+    expect(parseRegExport('[HKEY_X]\r\n"A"="unterminated\r\n"B"=hex(2):zz,00')[0]!.values.size).toBe(0);
+    expect(parseRegExport(decodeRegFile(Buffer.from('REGEDIT4\r\n\r\n[HKEY_X]\r\n"A"="b"\r\n')))[0]!.values.get("a")?.data).toBe("b");
+  });
+
+  it("long key names for reg's short roots", () => {
+    expect(longKeyName("HKLM\\SOFTWARE\\X")).toBe("HKEY_LOCAL_MACHINE\\SOFTWARE\\X");
+    expect(longKeyName("hkcu\\Software")).toBe("HKEY_CURRENT_USER\\Software");
+  });
+});
+
+describe("expandEnv", () => {
   it("expands REG_EXPAND_SZ variables case-insensitively", () => {
     expect(expandEnv("%SystemDrive%\\Games\\%NOPE%", { SYSTEMDRIVE: "D:" })).toBe("D:\\Games\\%NOPE%");
   });
@@ -212,4 +264,34 @@ describe("findGame", () => {
 it("windowsRegistry answers null off Windows without spawning anything", async () => {
   const reg = windowsRegistry({ platform: "linux" });
   expect(await reg.queryValue("HKLM\\SOFTWARE\\X", "InstallLocation", null)).toBeNull();
+});
+
+describe("regExeRegistry: reg export into a private temp file, read as UTF-16", () => {
+  /** Plays reg.exe: writes `text` (UTF-16) to the export file it was given, or answers `code`. */
+  const fakeReg = (text: string | null, code = 0) => {
+    const calls: string[][] = [];
+    const run: RegRunner = async (args) => {
+      calls.push(args);
+      if (text !== null && args[0] === "export") writeFileSync(args[2]!, utf16(text));
+      return { code: text === null ? code : 0, error: text === null && code !== 1 ? "boom" : null };
+    };
+    return { run, calls };
+  };
+
+  it("asks for the key and view, picks the value, keeps Unicode, and removes its temp file", async () => {
+    const { run, calls } = fakeReg(`Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\EFT]\r\n"InstallLocation"="D:\\\\Игры\\\\EFT"\r\n`);
+    const reg = windowsRegistry({ platform: "linux", registry: regExeRegistry({ run }) });
+    expect(await reg.queryValue("HKLM\\SOFTWARE\\EFT", "installlocation", "64")).toEqual({ type: "REG_SZ", data: "D:\\Игры\\EFT" });
+    expect(calls[0]!.slice(0, 2)).toEqual(["export", "HKLM\\SOFTWARE\\EFT"]);
+    expect(calls[0]!.slice(3)).toEqual(["/y", "/reg:64"]);
+    expect(existsSync(dirname(calls[0]![2]!))).toBe(false);
+  });
+
+  it("exit 1 (no such key) is null and not an error; other failures are reported", async () => {
+    const errors: string[] = [];
+    expect(await regExeRegistry({ run: fakeReg(null, 1).run, onError: (w) => errors.push(w) }).readKey("HKLM\\X", null)).toBeNull();
+    expect(errors).toEqual([]);
+    expect(await regExeRegistry({ run: fakeReg(null, 5).run, onError: (w) => errors.push(w) }).readKey("HKLM\\X", null)).toBeNull();
+    expect(errors).toEqual(["reg export HKLM\\X"]);
+  });
 });

@@ -114,10 +114,12 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
     const labels = nodes.filter((n) => n.props.type !== "separator").map((n) => [n.props.label, n.props.enabled ?? true, n.props.visible ?? true]);
     expect(labels).toEqual([
       ["Checking the connection…", false, true],
+      ["(no message)", true, false], // undelivered-toast line: hidden until a toast fails
       ["Diagnose now", true, true],
       ["Fixes (none available)", false, true],
       ...Array.from({ length: 8 }, () => ["(no fix)", false, false]),
       ["Auto-fix approved problems", true, true],
+      ["Start with Windows", true, false], // hidden where it does not apply (here: not Windows)
       ["Open dashboard", true, true],
       ["Open logs folder", true, true],
       ["Collect support bundle", true, true],

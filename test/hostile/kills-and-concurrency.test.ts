@@ -125,7 +125,8 @@ describe("SIGTERM whatever the size of the files (built CLI)", () => {
     writeFileSync(join(dataDir, "journal.json"), `{"version":1,"entries":[${entries.join(",")}]}`);
     const line = Buffer.from(JSON.stringify({ id: "inc-old", start: "2025-01-01T00:00:00.000Z", end: "2025-01-01T00:01:00.000Z", durationMs: 60_000, verdicts: ["dns-failure"], endReason: "recovered", evidence: [], gapMs: 0, lastSeen: "2025-01-01T00:01:00.000Z" }) + "\n");
     writeFileSync(join(dataDir, "incidents.jsonl"), Buffer.concat(Array.from({ length: Math.ceil((200 * 1024 * 1024) / line.length) }, () => line)));
-    const r = await cli(["--config", config(), "--data-dir", dataDir, "run", "--headless"], { timeoutMs: 120_000, signalWhen: { text: "Ctrl+C stops", signal: "SIGTERM" } });
+    // A (fake) PowerShell on PATH: without one, fixes are unavailable and `run` never opens the journal at all.
+    const r = await cli(["--config", config(), "--data-dir", dataDir, "run", "--headless"], { env: makeFixWorld().env, timeoutMs: 120_000, signalWhen: { text: "Ctrl+C stops", signal: "SIGTERM" } });
     assertClean(r, "run with big files");
     expect(r.code).toBe(0);
     expect(r.signalledMs).not.toBeNull();

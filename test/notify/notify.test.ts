@@ -1,12 +1,13 @@
 // createNotifier's failure handling and the argv it gives the platform notifier.
-// Windows: SnoreToast cannot run on Linux (not even under wine, platform-notes §2), so the Windows path runs a
-// fake snoretoast through `customPath` and checks the argv node-notifier builds. That fake is the one allowed
-// stand-in here; Linux delivery to a real notification daemon is tested in test/gui/notify-dunst.test.ts.
+// Windows: SnoreToast cannot run on Linux, so the Windows path runs a fake snoretoast through `customPath` and
+// checks the argv, the exit-code judgement and that no toast process outlives notify()/close(). That fake is the
+// one allowed stand-in here; the real SnoreToast crashing under wine is test/installer/wine-windows.test.ts, and
+// Linux delivery to a real notification daemon is test/gui/notify-dunst.test.ts.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createNotifier } from "../../src/ports/notify.js";
+import { createNotifier, judgeSnoreToastExit, withUndeliveredFallback, type Notifier, type NotifyResult } from "../../src/ports/notify.js";
 
 const root = mkdtempSync(join(tmpdir(), "notify-test-"));
 const startCwd = process.cwd();
@@ -46,28 +47,63 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe("Windows (WindowsToaster through a fake snoretoast)", () => {
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("Windows (SnoreToast through a fake snoretoast)", () => {
   it("runs SnoreToast with the app's appID, title and message, and reports delivery", async () => {
     const fake = fakeExe("snoretoast-ok", "exit 0");
     const log = logger();
-    const n = createNotifier({ appId: "com.tarkov.connection-agent", appName: "Tarkov Connection Agent", platform: "win32", customPath: fake.path, logger: log });
+    const n = createNotifier({ appId: "TarkovConnectionAgent", appName: "Tarkov Connection Agent", platform: "win32", customPath: fake.path, logger: log });
     expect(await n.notify(DROP)).toEqual({ delivered: true });
-    const argv = readFileSync(fake.argvFile, "utf8").trimEnd().split("\n");
-    const after = (flag: string) => argv[argv.indexOf(flag) + 1];
-    expect(after("-appID")).toBe("com.tarkov.connection-agent");
-    expect(after("-t")).toBe(DROP.title);
-    expect(after("-m")).toBe(DROP.body);
-    expect(after("-pipeName")).toMatch(/^\\\\\.\\pipe\\notifierPipe-[0-9a-f-]{36}$/);
+    expect(readFileSync(fake.argvFile, "utf8").trimEnd().split("\n")).toEqual(["-t", DROP.title, "-m", DROP.body, "-appID", "TarkovConnectionAgent"]);
     expect(log.debug).toHaveBeenCalledWith("notification delivered", expect.objectContaining({ title: DROP.title }));
   });
 
-  it("passes shell metacharacters through verbatim (execFile, no shell)", async () => {
+  it("passes shell metacharacters and a leading dash through verbatim (no shell)", async () => {
     const fake = fakeExe("snoretoast-meta", "exit 0");
-    const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path });
-    const body = `BSG: "maintenance" $(touch ${join(root, "pwned")}) \`id\` 'x'`;
+    const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path, iconPath: "C:\\icons\\ok.png" });
+    const body = `-BSG: "maintenance" $(touch ${join(root, "pwned")}) \`id\` 'x' & del C:\\x`;
     expect((await n.notify({ title: "t", body })).delivered).toBe(true);
     const argv = readFileSync(fake.argvFile, "utf8").trimEnd().split("\n");
     expect(argv[argv.indexOf("-m") + 1]).toBe(body);
+    expect(argv[argv.indexOf("-p") + 1]).toBe("C:\\icons\\ok.png");
+  });
+
+  it.each([1, 2, 3, 4, 5])("exit %i (hidden, dismissed, timed out, button, text) still means the toast was shown", async (code) => {
+    const fake = fakeExe(`snoretoast-${code}`, `exit ${code}`);
+    expect(await createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path }).notify(DROP)).toEqual({ delivered: true });
+  });
+
+  it("a SnoreToast that crashes is not delivered, and says so in the log", async () => {
+    const fake = fakeExe("snoretoast-segv", "kill -SEGV $$");
+    const log = logger();
+    const r = await createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path, logger: log }).notify(DROP);
+    expect(r).toEqual({ delivered: false, error: "SnoreToast was ended by SIGSEGV" });
+    expect(log.warn).toHaveBeenCalledWith("notification not delivered", expect.objectContaining({ error: r.error }));
+  });
+
+  it("an unknown exit code is not delivered", async () => {
+    const fake = fakeExe("snoretoast-42", "exit 42");
+    expect(await createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path }).notify(DROP)).toEqual({ delivered: false, error: "SnoreToast exited with unknown code 42" });
+  });
+
+  it.each([
+    // Seen under wine: SnoreToast page-faults after "Failed to register com Factory" (platform-notes §2, issue 11).
+    [3221225477, null, { delivered: false, error: "SnoreToast crashed (exit 3221225477 = 0xC0000005, access violation)" }],
+    [3221225781, null, { delivered: false, error: "SnoreToast crashed (exit 3221225781 = 0xC0000135)" }],
+    [4294967295, null, expect.objectContaining({ delivered: false, error: expect.stringMatching(/^SnoreToast could not show the toast \(exit -1\)/) })],
+    [-1, null, expect.objectContaining({ delivered: false })],
+    [0, null, { delivered: true }],
+    [null, "SIGTERM", { delivered: false, error: "SnoreToast was ended by SIGTERM" }],
+  ] as [number | null, NodeJS.Signals | null, NotifyResult][])("judgeSnoreToastExit(%s, %s)", (code, signal, want) => {
+    expect(judgeSnoreToastExit(code, signal)).toEqual(want);
   });
 
   it.each([
@@ -90,14 +126,51 @@ describe("Windows (WindowsToaster through a fake snoretoast)", () => {
     expect(log.warn).toHaveBeenCalledWith("notification not delivered", expect.objectContaining({ error: r.error }));
   });
 
-  it("a hanging SnoreToast gives up after the timeout", async () => {
+  it("a hanging SnoreToast gives up after the timeout and is killed with it", async () => {
     const fake = fakeExe("snoretoast-hang", "exec sleep 30");
     const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path, timeoutMs: 300 });
     const t0 = Date.now();
     const r = await n.notify(DROP);
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(r).toEqual({ delivered: false, error: "no answer from the notifier within 300 ms" });
-    await vi.waitFor(() => pidsToKill.push(Number(readFileSync(fake.pidFile, "utf8"))));
+    const pid = Number(readFileSync(fake.pidFile, "utf8"));
+    pidsToKill.push(pid);
+    await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 2_000 });
+  });
+
+  it("close() ends every toast process at once: pending notify() resolves, nothing is logged afterwards", async () => {
+    const fake = fakeExe("snoretoast-close", "exec sleep 30");
+    const log = logger();
+    const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path, logger: log });
+    const pending = n.notify(DROP);
+    await vi.waitFor(() => expect(readFileSync(fake.pidFile, "utf8")).not.toBe(""), { timeout: 2_000 });
+    const pid = Number(readFileSync(fake.pidFile, "utf8"));
+    pidsToKill.push(pid);
+    const t0 = Date.now();
+    n.close();
+    expect(await pending).toEqual({ delivered: false, error: "SnoreToast was ended by SIGTERM" });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 2_000 });
+    expect(log.warn).not.toHaveBeenCalled();
+    expect(await n.notify(DROP)).toEqual({ delivered: false, error: "the agent is stopping" });
+  });
+});
+
+describe("withUndeliveredFallback", () => {
+  it("hands undelivered messages to the fallback (the tray), and only those; a throwing fallback is contained", async () => {
+    const results: NotifyResult[] = [{ delivered: true }, { delivered: false, error: "SnoreToast crashed" }, { delivered: false, error: "x" }];
+    const base: Notifier = { notify: async () => results.shift()! };
+    const seen: [string, string | undefined][] = [];
+    let throwNext = false;
+    const n = withUndeliveredFallback(base, (msg, r) => {
+      seen.push([msg.title, r.error]);
+      if (throwNext) throw new Error("tray gone");
+    });
+    expect(await n.notify({ title: "a", body: "" })).toEqual({ delivered: true });
+    expect(await n.notify({ title: "b", body: "" })).toEqual({ delivered: false, error: "SnoreToast crashed" });
+    throwNext = true;
+    expect((await n.notify({ title: "c", body: "" })).delivered).toBe(false);
+    expect(seen).toEqual([["b", "SnoreToast crashed"], ["c", "x"]]);
   });
 });
 

@@ -1,5 +1,13 @@
-/** Gateway: route-table parsers on fixture text, and alive/dead/no-route for real on loopback. */
+/**
+ * Gateway: route-table parsers on fixture text; the Windows programs run by full path from %SystemRoot%\System32
+ * (real processes standing in for ROUTE.EXE / PING.EXE in a fake System32); a route table that cannot be read is
+ * "unknown", never "no-route"; alive/dead for real on loopback. The same under wine: test/installer/wine-windows.test.ts.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execNoShell, findDefaultGateway, pingOnce, windowsSystemProgram } from "../../src/probes/gateway.js";
 import { parseProcNetRoute, parseWindowsRoutePrint, probeGateway, type ExecResult, type GatewayDeps } from "../../src/probes/index.js";
 import { startWorld, type World } from "../world/index.js";
 
@@ -56,24 +64,75 @@ const noPing = (over: Partial<GatewayDeps> = {}): GatewayDeps => ({
   ...over,
 });
 
+/** A fake %SystemRoot% whose System32 holds the given programs (shell scripts standing in for ROUTE.EXE / PING.EXE). */
+function systemRoot(programs: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "gw-sysroot-"));
+  mkdirSync(join(root, "System32"));
+  for (const [exe, script] of Object.entries(programs)) {
+    const p = join(root, "System32", exe);
+    writeFileSync(p, `#!/bin/sh\n${script}\n`);
+    chmodSync(p, 0o755);
+  }
+  cleanup.push(root);
+  return root;
+}
+const cleanup: string[] = [];
+afterAll(() => cleanup.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const signal = () => new AbortController().signal;
+/**
+ * Windows deps running real processes. SystemRoot is "C:\\Windows"; the only stand-in is the mapping of that one
+ * folder onto the fake System32 (Linux cannot open a path with backslashes), so any other program name fails.
+ */
+const windowsDeps = (root: string, over: Partial<GatewayDeps> = {}): GatewayDeps => ({
+  platform: "win32",
+  readFile: () => Promise.reject(new Error("not used")),
+  exec: (file, args, o) => execNoShell(file.startsWith("C:\\Windows\\System32\\") ? join(root, "System32", file.slice("C:\\Windows\\System32\\".length)) : file, args, o),
+  icmp: false,
+  env: { SystemRoot: "C:\\Windows" },
+  ...over,
+});
+
 describe("auto-detection", () => {
   it("no default route → no-route, nothing probed", async () => {
-    const r = await probeGateway("auto", { timeoutMs: 300, signal: new AbortController().signal }, noPing({ readFile: () => Promise.resolve(PROC_NO_DEFAULT) }));
+    const r = await probeGateway("auto", { timeoutMs: 300, signal: signal() }, noPing({ readFile: () => Promise.resolve(PROC_NO_DEFAULT) }));
     expect(r).toMatchObject({ state: "no-route", source: "auto", host: null, message: "no default route in /proc/net/route", icmp: null });
   });
-  it("unreadable route table → no-route with the reason", async () => {
-    const r = await probeGateway("auto", { timeoutMs: 300, signal: new AbortController().signal }, noPing({ readFile: () => Promise.reject(Object.assign(new Error("nope"), { code: "ENOENT" })) }));
-    expect(r).toMatchObject({ state: "no-route", message: expect.stringContaining("ENOENT") });
+  it("an unreadable route table says nothing about the network → unknown, with the reason", async () => {
+    const r = await probeGateway("auto", { timeoutMs: 300, signal: signal() }, noPing({ readFile: () => Promise.reject(Object.assign(new Error("nope"), { code: "ENOENT" })) }));
+    expect(r).toMatchObject({ state: "unknown", host: null, message: expect.stringMatching(/route table unreadable.*ENOENT/) });
   });
-  it("Windows runs route print with an args array", async () => {
-    const calls: [string, string[]][] = [];
-    const exec = (file: string, args: string[]): Promise<ExecResult> => {
-      calls.push([file, args]);
-      return Promise.resolve({ code: 0, stdout: ROUTE_PRINT_GERMAN_NONE, error: null });
-    };
-    const r = await probeGateway("auto", { timeoutMs: 300, signal: new AbortController().signal }, noPing({ platform: "win32", exec }));
-    expect(calls).toEqual([["route", ["print", "-4", "0.0.0.0"]]]);
-    expect(r.state).toBe("no-route");
+  it("Windows runs %SystemRoot%\\System32\\ROUTE.EXE by full path with an args array and parses what it prints", async () => {
+    const root = systemRoot({ "ROUTE.EXE": `printf '%s\\n' "$@" > "$(dirname "$0")/argv"; cat <<'EOT'\n${ROUTE_PRINT}EOT` });
+    const calls: string[] = [];
+    const deps = windowsDeps(root);
+    const found = await findDefaultGateway({ ...deps, exec: (file, args, o) => (calls.push(file), deps.exec(file, args, o)) }, signal(), 2000);
+    expect(calls).toEqual(["C:\\Windows\\System32\\ROUTE.EXE"]);
+    expect(readFileSync(join(root, "System32", "argv"), "utf8").trim().split("\n")).toEqual(["print", "-4", "0.0.0.0"]);
+    expect(found).toEqual({ host: "10.0.0.1", known: true, message: "default gateway 10.0.0.1 from route print" });
+  });
+  it("Windows: a real route table without a default route → no-route", async () => {
+    const root = systemRoot({ "ROUTE.EXE": `cat <<'EOT'\n${ROUTE_PRINT_GERMAN_NONE}EOT` });
+    expect((await probeGateway("auto", { timeoutMs: 300, signal: signal() }, windowsDeps(root))).state).toBe("no-route");
+  });
+  it.each([
+    ["missing (wine has no route.exe)", {}, /route print: .*ENOENT/],
+    ["failing", { "ROUTE.EXE": "echo 'The route operation failed: access denied' >&2; exit 1" }, /route print: exit code 1/],
+    ["a stub that prints something else", { "ROUTE.EXE": "echo 'route: not implemented'; exit 0" }, /not a route table/],
+  ])("Windows: a route print that is %s → router unknown, never no-route", async (_name, programs: Record<string, string>, message) => {
+    const r = await probeGateway("auto", { timeoutMs: 300, signal: signal() }, windowsDeps(systemRoot(programs)));
+    expect(r).toMatchObject({ state: "unknown", host: null, message: expect.stringMatching(message) });
+  });
+  it("Windows ping is System32\\PING.EXE by full path, and only a TTL line counts as a reply", async () => {
+    const reply = systemRoot({ "PING.EXE": "echo 'Reply from 127.0.0.1: bytes=32 time<1ms TTL=128'" });
+    const unreachable = systemRoot({ "PING.EXE": "echo 'Reply from 10.0.0.9: Destination host unreachable.'" });
+    expect(await pingOnce("127.0.0.1", windowsDeps(reply), signal())).toBe(true);
+    expect(await pingOnce("127.0.0.1", windowsDeps(unreachable), signal())).toBe(false);
+    expect(await pingOnce("127.0.0.1", windowsDeps(systemRoot({})), signal())).toBeNull();
+  });
+  it("System32 comes from SystemRoot, then windir, then C:\\Windows", () => {
+    expect(windowsSystemProgram("ROUTE.EXE", { SystemRoot: "D:\\Win" })).toBe("D:\\Win\\System32\\ROUTE.EXE");
+    expect(windowsSystemProgram("PING.EXE", { windir: "E:\\W" })).toBe("E:\\W\\System32\\PING.EXE");
+    expect(windowsSystemProgram("PING.EXE", {})).toBe("C:\\Windows\\System32\\PING.EXE");
   });
 });
 

@@ -32,9 +32,10 @@ describe("buildMenu", () => {
     ["initial", INITIAL_VIEW],
     ["outage", VIEW],
     ["paused, many fixes", { ...VIEW, paused: true, fixes: fixes(12) }],
+    ["Windows, autostart on, a notice, no PowerShell", { ...VIEW, startWithWindows: true, notice: "Tarkov servers are down", fixesNote: "Fixes need Windows PowerShell" }],
   ])("has the same keys in the same order whatever the view (%s)", (_name, view) => {
     expect(flattenMenu(buildMenu(view)).map((i) => i.key)).toEqual(flattenMenu(buildMenu(INITIAL_VIEW)).map((i) => i.key));
-    expect(flattenMenu(buildMenu(view))).toHaveLength(12 + FIX_SLOTS);
+    expect(flattenMenu(buildMenu(view))).toHaveLength(14 + FIX_SLOTS);
   });
 
   it("fills fix slots in order, greys out the inapplicable, hides the unused", () => {
@@ -63,6 +64,25 @@ describe("buildMenu", () => {
     expect(status.enabled).toBe(false);
     expect(status.title).toMatch(/^a b x+…$/);
     expect(status.title).toHaveLength(64);
+  });
+
+  it("Start with Windows: hidden where it does not apply, a checkbox where it does", () => {
+    const at = (v: TrayView) => buildMenu(v).find((i) => i.key === "autostart")!;
+    expect(at(VIEW)).toMatchObject({ hidden: true, checked: false });
+    expect(at({ ...VIEW, startWithWindows: null })).toMatchObject({ hidden: true });
+    expect(at({ ...VIEW, startWithWindows: true })).toMatchObject({ title: "Start with Windows", hidden: false, checked: true, enabled: true });
+    expect(at({ ...VIEW, startWithWindows: false })).toMatchObject({ hidden: false, checked: false });
+  });
+
+  it("an undelivered message shows under the status line until dismissed", () => {
+    const notice = (v: TrayView) => buildMenu(v)[1]!;
+    expect(notice(VIEW)).toMatchObject({ key: "notice", hidden: true });
+    expect(notice({ ...VIEW, notice: "Back online after 3 min" })).toMatchObject({ key: "notice", title: "⚠ Back online after 3 min", hidden: false, enabled: true });
+  });
+
+  it("without PowerShell the Fixes submenu says why and is disabled", () => {
+    const parent = buildMenu({ ...VIEW, fixesNote: "Fixes need Windows PowerShell" }).find((i) => i.key === "fixes")!;
+    expect([parent.title, parent.enabled]).toEqual(["Fixes need Windows PowerShell", false]);
   });
 
   it.each([
@@ -111,6 +131,11 @@ describe("commandFor", () => {
     ["status", VIEW, null],
     ["fixes", VIEW, null],
     ["separator-1", VIEW, null],
+    ["autostart", VIEW, null],
+    ["autostart", { ...VIEW, startWithWindows: true }, { kind: "toggle-autostart", enable: false }],
+    ["autostart", { ...VIEW, startWithWindows: false }, { kind: "toggle-autostart", enable: true }],
+    ["notice", VIEW, null],
+    ["notice", { ...VIEW, notice: "x" }, { kind: "dismiss-notice" }],
   ])("%s → %j", (key, view, command) => {
     expect(commandFor(key, view)).toEqual(command);
   });

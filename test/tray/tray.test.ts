@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { INITIAL_VIEW, PAUSE_TITLE, RESUME_TITLE, type TrayView } from "../../src/tray/menu.js";
+import { startSupervisedTray } from "../../src/tray/supervisor.js";
 import { startTray, type TrayActions, type TrayHandle, type TrayLogger } from "../../src/tray/tray.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -126,17 +127,19 @@ describe("startTray with a fake tray binary", () => {
       items.map((i) => [i.__id, i.title, i.enabled, i.hidden ?? false, ...(i.items ? [summary(i.items as Record<string, unknown>[])] : [])]);
     expect(summary(menu.items)).toEqual([
       [1, "Checking the connection…", false, false],
-      [2, "<SEPARATOR>", true, false],
-      [3, "Diagnose now", true, false],
-      [4, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [5 + i, "(no fix)", false, true])],
-      [13, "Auto-fix approved problems", true, false],
-      [14, "<SEPARATOR>", true, false],
-      [15, "Open dashboard", true, false],
-      [16, "Open logs folder", true, false],
-      [17, "Collect support bundle", true, false],
-      [18, PAUSE_TITLE, true, false],
-      [19, "<SEPARATOR>", true, false],
-      [20, "Quit", true, false],
+      [2, "(no message)", true, true],
+      [3, "<SEPARATOR>", true, false],
+      [4, "Diagnose now", true, false],
+      [5, "Fixes (none available)", false, false, Array.from({ length: 8 }, (_, i) => [6 + i, "(no fix)", false, true])],
+      [14, "Auto-fix approved problems", true, false],
+      [15, "Start with Windows", true, true],
+      [16, "<SEPARATOR>", true, false],
+      [17, "Open dashboard", true, false],
+      [18, "Open logs folder", true, false],
+      [19, "Collect support bundle", true, false],
+      [20, PAUSE_TITLE, true, false],
+      [21, "<SEPARATOR>", true, false],
+      [22, "Quit", true, false],
     ]);
     expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
   });
@@ -154,9 +157,9 @@ describe("startTray with a fake tray binary", () => {
     });
     expect(updates).toEqual([
       item(1, OUTAGE.statusLine, OUTAGE.tooltip, false),
-      item(4, "Fixes (1)", "Automatic fixes for the current problem", true),
-      item(5, "Restart the game and launcher", "Apply this fix now", true),
-      item(6, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
+      item(5, "Fixes (1)", "Automatic fixes for the current problem", true),
+      item(6, "Restart the game and launcher", "Apply this fix now", true),
+      item(7, "Switch DNS to Cloudflare", "Not needed for the current problem", false),
       { type: "update-menu", menu: { icon: iconB64("down"), title: "Tarkov Connection Agent", tooltip: OUTAGE.tooltip, items: [] } },
     ]);
     // The misspelt combined action is never used: the binary would silently drop it (§1 gotcha 3).
@@ -170,10 +173,10 @@ describe("startTray with a fake tray binary", () => {
     expect(sent(r).slice(6)).toEqual([
       {
         type: "update-item",
-        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 13 },
+        item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 14 },
         seq_id: -1,
       },
-      item(18, RESUME_TITLE, "Start watching the connection again", true),
+      item(20, RESUME_TITLE, "Start watching the connection again", true),
     ]);
   });
 
@@ -181,15 +184,15 @@ describe("startTray with a fake tray binary", () => {
     const r = rig();
     const h = (await start(r))!;
     h.update(OUTAGE);
-    click(r, 3); // Diagnose now
-    click(r, 18); // Pause
-    click(r, 5); // fix slot 0
-    click(r, 6); // fix slot 1: not applicable
-    click(r, 13); // auto-fix checkbox (off → on)
+    click(r, 4); // Diagnose now
+    click(r, 20); // Pause
+    click(r, 6); // fix slot 0
+    click(r, 7); // fix slot 1: not applicable
+    click(r, 14); // auto-fix checkbox (off → on)
     click(r, 1); // status line
-    click(r, 15); // Open dashboard
-    click(r, 16);
-    click(r, 17);
+    click(r, 17); // Open dashboard
+    click(r, 18);
+    click(r, 19);
     await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
     expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
@@ -198,8 +201,8 @@ describe("startTray with a fake tray binary", () => {
     expect(r.actions.openDashboard).toHaveBeenCalledTimes(1);
     expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
     h.update({ ...OUTAGE, paused: true });
-    click(r, 18); // now "Resume"
-    click(r, 20);
+    click(r, 20); // now "Resume"
+    click(r, 22);
     await waitFor(() => r.actions.quit.mock.calls.length === 1);
     expect(r.actions.resume).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
@@ -214,13 +217,13 @@ describe("startTray with a fake tray binary", () => {
       throw new Error("boom async");
     });
     const h = (await start(r))!;
-    click(r, 3);
-    click(r, 16);
+    click(r, 4);
+    click(r, 18);
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
       expect.arrayContaining(["boom sync", "boom async"]),
     );
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 2);
     expect(h.alive).toBe(true);
   });
@@ -230,7 +233,7 @@ describe("startTray with a fake tray binary", () => {
     const h = (await start(r))!;
     appendFileSync(r.cmd, "stdout Gtk-Message: not json\n");
     await waitFor(() => r.logger.lines.some((l) => l.message.startsWith("tray binary printed a non-JSON line")));
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 1);
     expect(h.alive).toBe(true);
   });
@@ -240,13 +243,13 @@ describe("startTray with a fake tray binary", () => {
     let release!: () => void;
     r.actions.diagnoseNow.mockImplementation(() => new Promise<void>((res) => (release = res)));
     await start(r);
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 1);
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.logger.lines.some((l) => l.message.includes("click ignored")));
     release();
     await new Promise((res) => setTimeout(res, 20));
-    click(r, 3);
+    click(r, 4);
     await waitFor(() => r.actions.diagnoseNow.mock.calls.length === 2);
   });
 
@@ -321,6 +324,83 @@ describe("startTray with a fake tray binary", () => {
     expect(isRunning(pid)).toBe(false);
     expect(onDied).not.toHaveBeenCalled();
     expect(r.logger.lines.some((l) => l.message.includes("killing it"))).toBe(true);
+  });
+});
+
+describe("Start with Windows and undelivered messages in the menu", () => {
+  it("shows the checkbox only where it applies, routes its clicks, and shows an undelivered message until clicked", async () => {
+    const r = rig();
+    const toggleAutostart = vi.fn();
+    const dismissNotice = vi.fn();
+    Object.assign(r.actions, { toggleAutostart, dismissNotice });
+    const h = (await start(r))!;
+    click(r, 15); // hidden "Start with Windows" (not applicable yet): inert
+    click(r, 2); // hidden notice: inert
+    await waitFor(() => r.logger.lines.filter((l) => l.message === "tray click").length === 2);
+    expect(r.logger.lines.filter((l) => l.message === "tray click").map((l) => l.meta?.command)).toEqual([undefined, undefined]);
+    h.update({ ...OUTAGE, startWithWindows: true, notice: "Tarkov servers are down (BSG side)" });
+    await waitFor(() => sent(r).some((m) => (m.item as { __id?: number } | undefined)?.__id === 15));
+    const items = sent(r).filter((m) => m.type === "update-item").map((m) => m.item as { __id: number; title: string; hidden: boolean; checked: boolean });
+    expect(items.find((i) => i.__id === 15)).toMatchObject({ title: "Start with Windows (√)", hidden: false, checked: true });
+    expect(items.find((i) => i.__id === 2)).toMatchObject({ title: "⚠ Tarkov servers are down (BSG side)", hidden: false });
+    click(r, 15);
+    click(r, 2);
+    await waitFor(() => toggleAutostart.mock.calls.length === 1 && dismissNotice.mock.calls.length === 1);
+    expect(toggleAutostart.mock.calls).toEqual([[false]]);
+  });
+});
+
+describe("startSupervisedTray: a tray binary that dies comes back, or the player is told", () => {
+  it("restarts a dead tray with the current view; updates reach the new process", async () => {
+    const r = rig();
+    const onRestarted = vi.fn();
+    const onGaveUp = vi.fn();
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [400, 400], onRestarted, onGaveUp }))!;
+    handles.push(h);
+    h.update(OUTAGE);
+    const first = fakePid(r);
+    appendFileSync(r.cmd, "die 3\n");
+    await waitFor(() => !h.alive);
+    writeFileSync(r.cmd, ""); // the next fake must not replay the order to die
+    await waitFor(() => onRestarted.mock.calls.length === 1, 5_000);
+    const pids = [...readFileSync(r.log, "utf8").matchAll(/started pid=(\d+)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    expect(pids[0]).toBe(first);
+    expect(isRunning(pids[1]!)).toBe(true);
+    expect(h.alive).toBe(true);
+    // The restarted tray starts from the view the agent last showed, not the initial one.
+    const menus = () => sent(r).filter((m) => Array.isArray(m.items)) as { tooltip: string }[];
+    await waitFor(() => menus().length === 2);
+    expect(menus()[1]!.tooltip).toBe(OUTAGE.tooltip);
+    h.update({ ...OUTAGE, paused: true });
+    await waitFor(() => sent(r).some((m) => (m.item as { title?: string } | undefined)?.title === RESUME_TITLE));
+    expect(onGaveUp).not.toHaveBeenCalled();
+    expect(r.logger.lines.some((l) => l.level === "warn" && l.message === "tray binary died; restarting it")).toBe(true);
+  });
+
+  it("gives up after its restarts are used up and says so in plain words", async () => {
+    const r = rig();
+    const onGaveUp = vi.fn();
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [50], onGaveUp }))!;
+    handles.push(h);
+    appendFileSync(r.cmd, "die 2\n");
+    // The restarted fake replays the command file from the start, so it dies again at once.
+    await waitFor(() => onGaveUp.mock.calls.length === 1, 5_000);
+    expect(onGaveUp.mock.calls[0]![0]).toMatch(/^The tray icon stopped \(exit code 2\) and was restarted 1 times without lasting\. The agent keeps watching/);
+    expect(h.alive).toBe(false);
+    expect(() => h.update(OUTAGE)).not.toThrow();
+  });
+
+  it("close() during the pause before a restart starts nothing", async () => {
+    const r = rig();
+    const onRestarted = vi.fn();
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [300], onRestarted }))!;
+    appendFileSync(r.cmd, "die 3\n");
+    await waitFor(() => !h.alive);
+    await h.close();
+    await new Promise((res) => setTimeout(res, 500));
+    expect(onRestarted).not.toHaveBeenCalled();
+    expect([...readFileSync(r.log, "utf8").matchAll(/started pid=/g)]).toHaveLength(1);
   });
 });
 

@@ -91,6 +91,8 @@ export interface PowerShellRunnerOptions {
   pathBases?: Record<string, string>;
   /** Injected elevator; default on Windows: Start-Process -Verb RunAs through this runner's session. */
   elevator?: Elevator | null;
+  /** Wraps the elevator (src/ports/elevated-task.ts: approved fixes through the scheduled task, else this one). */
+  wrapElevator?: (elevator: Elevator) => Elevator;
   /** Also start a fresh session after each in-session run that changed something (off: scripts keep no state). */
   recycleAfterChange?: boolean;
   /** Start a fresh session after this many runs (bounds what loaded modules can accumulate). */
@@ -179,8 +181,9 @@ export class PowerShellRunner implements ScriptRunner {
     this.log = opts.log ?? silentLog;
     this.env = shellEnvironment(opts.env ?? process.env, opts.honourNodePowerShellEnv === true);
     this.bases = opts.pathBases ?? (process.platform === "win32" && this.env.LOCALAPPDATA ? { LOCALAPPDATA: this.env.LOCALAPPDATA } : {});
-    this.elevator =
+    const elevator =
       opts.elevator !== undefined ? opts.elevator : process.platform === "win32" ? new StartProcessElevator((cmd, t) => this.invokeInSession(cmd, t), this.bases) : null;
+    this.elevator = elevator !== null && opts.wrapElevator ? opts.wrapElevator(elevator) : elevator;
   }
 
   /** Runs one script and reads its result file. Never throws. Calls are serialised (one session). */
@@ -239,7 +242,7 @@ export class PowerShellRunner implements ScriptRunner {
     this.sessionsStarted++;
     this.session = s;
     void s.ready.then((r) => {
-      if (r.kind !== "ok") this.log.warn("powershell session did not start", { kind: r.kind, ...("message" in r ? { message: r.message } : {}), ...(r.kind === "exited" ? { exit: describeExit(r.exitCode, r.signal), stderrTail: tail(r.stderr) } : {}) });
+      if (r.kind !== "ok") this.log.warn("powershell session did not start", { kind: r.kind, ...("message" in r ? { reason: r.message } : {}), ...(r.kind === "exited" ? { exit: describeExit(r.exitCode, r.signal), stderrTail: tail(r.stderr) } : {}) });
     });
     return s;
   }
@@ -293,7 +296,7 @@ export class PowerShellRunner implements ScriptRunner {
     const base = { runId, scriptMs: null as number | null, stdoutTail: "", stderrTail: "" };
     const fail = (code: RunnerCode, message: string, extra: Partial<RunLog> = {}): RunOutcome => {
       const out = { ok: false as const, code, message: stripAnsi(message), ...base, ...extra, durationMs: Date.now() - started };
-      this.log.warn("script run failed", { runId, script: req.script, mode: req.mode, whatIf, elevated: req.elevated === true, code, message: out.message, stderrTail: out.stderrTail });
+      this.log.warn("script run failed", { runId, script: req.script, mode: req.mode, whatIf, elevated: req.elevated === true, code, reason: out.message, stderrTail: out.stderrTail });
       return out;
     };
     try {
