@@ -14,10 +14,13 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { writeSyntheticHistory } from "../report/synthetic.js";
 import { startWorld, type World } from "../world/index.js";
 import { ARTIFACTS, cli, describeBrowser, killAgents, launchChromium, rawRequest, startAgentProcess, waitFor, type AgentChild } from "./helpers.js";
+
+// A page in Chromium on two shared cores answers in seconds, not in expect.poll's default 1 s.
+vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
 
 let world: World;
 let dir: string;

@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from "node:os";
 import path, { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { Agent } from "../../src/agent/agent.js";
 import type { Monitor, MonitorSnapshot } from "../../src/agent/monitor.js";
 import { createLiveConfig } from "../../src/config/live.js";
@@ -30,6 +30,9 @@ import { ARTIFACTS, CHROMIUM, launchChromium } from "./helpers.js";
 const ok: Diagnosis = { verdict: "ok", confidence: "high", headline: "Tarkov servers are reachable", meaning: "Every check passed.", evidence: [], advice: [] };
 const snapshot: MonitorSnapshot = { mode: "running", status: "ok", verdict: "ok", since: new Date().toISOString(), incidentId: null, pausedUntil: null, lastDiagnosis: ok, lastRoundAt: new Date().toISOString(), maintenance: { active: false, message: null } };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+// A page in Chromium on two shared cores answers in seconds, not in expect.poll's default 1 s.
+vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
 
 if (!existsSync(CHROMIUM) && process.env.CI === "true") throw new Error(`CI must not skip the browser tests: missing ${CHROMIUM}`);
 
