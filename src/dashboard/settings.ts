@@ -138,6 +138,9 @@ export function settingsSaver(deps: SettingsDeps) {
     if (autostart !== null) {
       const r = await deps.autostart.setEnabled(autostart);
       if (!r.ok) return refuse("AUTOSTART_FAILED", r.message);
+      // reg.exe's exit 1 on a removal means "not there" and "access denied" alike: believe the registry, not the exit code.
+      const now = await deps.autostart.isEnabled().catch(() => null);
+      if (now !== null && now !== autostart) return refuse("AUTOSTART_FAILED", deps.say("autostart.notChanged", language));
       applied.push("startWithWindows");
     }
     return { ok: true, applied, restartNeeded, settings: await settingsView(deps, language) };

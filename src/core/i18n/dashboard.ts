@@ -156,6 +156,7 @@ export const en = {
   "autostart.notWindows": "Only on Windows.",
   "autostart.unavailable": "Not available here: {reason}",
   "autostart.failed": "Could not change it: {message}",
+  "autostart.notChanged": "Windows kept the previous setting: the agent was not allowed to change its sign-in entry.",
 
   "time.zone": "UTC{offset}",
   "time.at": "{time} ({zone})",
@@ -324,6 +325,7 @@ export const ru: Record<DashboardKey, string> = {
   "autostart.notWindows": "Только в Windows.",
   "autostart.unavailable": "Здесь недоступно: {reason}",
   "autostart.failed": "Не удалось изменить: {message}",
+  "autostart.notChanged": "Windows оставила прежнюю настройку: агенту не разрешили изменить запись автозапуска.",
 
   "time.zone": "UTC{offset}",
   "time.at": "{time} ({zone})",
