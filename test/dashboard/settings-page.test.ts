@@ -136,6 +136,12 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     expect(await text("#game-status")).toBe("Not found. Raid awareness is off until the game is found or you choose its folder.");
     await page.locator("#game-custom").check();
     await page.fill("#game-dir", join(dir, "Games"));
+    // Another setting saved meanwhile (its update reaches every open page): the half-made choice stays as it was.
+    await page.locator("#notifications").click();
+    await expect.poll(() => text("#fs-notify .save-msg")).toBe("Saved.");
+    expect(await page.locator("#game-custom").isChecked()).toBe(true);
+    expect(await page.inputValue("#game-dir")).toBe(join(dir, "Games"));
+    expect(await page.locator("#game-dir").isDisabled()).toBe(false);
     await page.click("#game-save");
     await expect.poll(() => text("#game-status")).toBe("No game in this folder (no EscapeFromTarkov.exe and no Logs folder).");
     await page.fill("#game-dir", `  ${gameDir}\n`); // pasted with a space and a line break
@@ -186,8 +192,19 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
       expect(box, sel).not.toBeNull();
       expect(box!.x + box!.width, sel).toBeLessThanOrEqual(380);
     }
+    // Each fix's name keeps a usable width (the choices go under it, not beside it).
+    expect((await page.locator('tr[data-fix="flush-dns"] th').boundingBox())!.width).toBeGreaterThan(250);
     mkdirSync(ARTIFACTS, { recursive: true });
+    await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-narrow-settings.png"), fullPage: true });
+    // Russian words are longer: still nothing wider than the window.
+    await page.selectOption("#language", "ru");
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("ru");
+    expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    await page.evaluate("window.scrollTo(0, 0)");
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-narrow-ru.png"), fullPage: true });
+    await page.selectOption("#language", "en");
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
     await page.setViewportSize({ width: 1200, height: 900 });
   });
 });

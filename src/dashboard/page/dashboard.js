@@ -9,6 +9,8 @@ let boot = { language: "en", strings: {}, version: "" };
 let chartWindow = "6h";
 let lastStatus = null;
 let lastSettings = null;
+/** "Use this folder" picked but no folder saved yet: a settings update arriving meanwhile must not switch it back. */
+let choosingFolder = false;
 
 const $ = (id) => document.getElementById(id);
 
@@ -378,11 +380,12 @@ function renderSettings(s) {
   $("dailycap").value = String(s.dailyCap);
   $("policy").tBodies[0].replaceChildren(...s.fixes.map(policyRow));
 
-  const custom = s.game.setting !== "auto";
+  if (s.game.setting !== "auto") choosingFolder = false; // a folder is saved: the choice is made
+  const custom = s.game.setting !== "auto" || choosingFolder;
   $("game-auto").checked = !custom;
   $("game-custom").checked = custom;
   const dir = $("game-dir");
-  if (document.activeElement !== dir) dir.value = custom ? s.game.setting : (s.game.inUse ?? "");
+  if (document.activeElement !== dir) dir.value = s.game.setting !== "auto" ? s.game.setting : choosingFolder ? dir.value : (s.game.inUse ?? "");
   dir.disabled = !custom;
   $("game-save").disabled = !custom;
   const status = [];
@@ -457,8 +460,12 @@ function wireSettings() {
     const value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
     save([{ key: "fixes.dailyCap", value }], $("fs-fixes"));
   });
-  $("game-auto").addEventListener("change", () => save([{ key: "game.installDir", value: "auto" }], $("fs-game")));
+  $("game-auto").addEventListener("change", () => {
+    choosingFolder = false;
+    save([{ key: "game.installDir", value: "auto" }], $("fs-game"));
+  });
   $("game-custom").addEventListener("change", () => {
+    choosingFolder = true;
     $("game-dir").disabled = false;
     $("game-save").disabled = false;
     $("game-dir").focus();
