@@ -144,6 +144,12 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     expect(await page.locator("#game-dir").isDisabled()).toBe(false);
     await page.click("#game-save");
     await expect.poll(() => text("#game-status")).toBe("No game in this folder (no EscapeFromTarkov.exe and no Logs folder).");
+    // A relative path is refused, and what the player typed stays in the box to correct.
+    await page.fill("#game-dir", "Games\\EFT");
+    await page.click("#game-save");
+    await expect.poll(() => text("#fs-game .save-msg")).toMatch(/^Not saved: Type the full path of the game folder/);
+    expect(await page.inputValue("#game-dir")).toBe("Games\\EFT");
+    expect(await page.locator("#game-custom").isChecked()).toBe(true);
     await page.fill("#game-dir", `  ${gameDir}\n`); // pasted with a space and a line break
     await page.click("#game-save");
     await expect.poll(() => text("#game-status")).toBe("The game is in this folder.");

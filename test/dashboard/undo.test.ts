@@ -119,7 +119,7 @@ describePwsh("undo from the dashboard, with the real scripts under real pwsh", (
     expect(await rows.nth(0).innerText()).toMatch(/^\S+ \(UTC[^)]*\)\s+Stop Microsoft Defender from scanning the game\nDefender no longer scans files opened by .*EscapeFromTarkov\.exe\s+you\s+Applied\s+Undo$/);
     expect(await rows.nth(1).innerText()).toMatch(/Let the game through Windows Firewall/);
     expect(await page.locator("#undo-all").isVisible()).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-undo-before.png"), fullPage: false, clip: { x: 0, y: (await page.locator("#history").boundingBox())!.y, width: 1200, height: 700 } }).catch(() => undefined);
+    await page.locator("#fixes").screenshot({ path: join(ARTIFACTS, "dashboard-undo-before.png") });
 
     // The firewall rules: the row's own button (its accessible name says what and when).
     const undoFirewall = page.getByRole("button", { name: /^Undo “Let the game through Windows Firewall” from / });

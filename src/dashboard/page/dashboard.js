@@ -412,7 +412,10 @@ async function loadSettings() {
   }
 }
 
-/** Saves changes; the message goes into the fieldset's own status line. Refused: the controls show what is saved. */
+/**
+ * Saves changes; the message goes into the fieldset's own status line. Refused: the controls show what is saved.
+ * Resolves to whether it was saved.
+ */
 async function save(changes, fieldset) {
   const msg = fieldset.querySelector(".save-msg");
   msg.className = "save-msg";
@@ -429,11 +432,12 @@ async function save(changes, fieldset) {
     const languageChanged = r.settings.language !== lastSettings?.language;
     renderSettings(r.settings);
     if (languageChanged) await reloadLanguage(fieldset);
-  } else {
-    msg.className = "save-msg error";
-    msg.textContent = t("settings.refused", { message: r.message });
-    if (lastSettings) renderSettings(lastSettings);
+    return true;
   }
+  msg.className = "save-msg error";
+  msg.textContent = t("settings.refused", { message: r.message });
+  if (lastSettings) renderSettings(lastSettings);
+  return false;
 }
 
 /** The language changed: new words everywhere, the same data; messages said in the old language are dropped. */
@@ -470,7 +474,15 @@ function wireSettings() {
     $("game-save").disabled = false;
     $("game-dir").focus();
   });
-  const saveDir = () => save([{ key: "game.installDir", value: $("game-dir").value }], $("fs-game"));
+  const saveDir = async () => {
+    const typed = $("game-dir").value;
+    // Refused (a relative path, a typo): the player corrects what they typed instead of typing it again.
+    if (!(await save([{ key: "game.installDir", value: typed }], $("fs-game")))) {
+      choosingFolder = true;
+      if (lastSettings) renderSettings(lastSettings);
+      $("game-dir").value = typed;
+    }
+  };
   $("game-save").addEventListener("click", saveDir);
   $("game-dir").addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
