@@ -156,7 +156,7 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     expect((JSON.parse(readFileSync(configFile, "utf8")) as { game: { installDir: string } }).game.installDir).toBe(gameDir);
   });
 
-  it("the server refuses what the page never offers: a high-risk fix made automatic, an unknown policy word", async () => {
+  it("the server refuses what the page never offers (a high-risk fix made automatic, an unknown policy word); another tab's save does not replace what the player is typing", async () => {
     const fileNow = () => (existsSync(configFile) ? readFileSync(configFile, "utf8") : null);
     const before = fileNow();
     const u = new URL(dashboard!.url);
@@ -186,6 +186,16 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     await page.waitForSelector("body[data-ready=true]");
     expect(await page.locator('input[name="policy-reset-network-stack"][value="auto"]').isChecked()).toBe(false);
     expect(await page.locator('input[name="policy-flush-dns"][value="auto"]').isChecked()).toBe(false);
+
+    // A change saved elsewhere (another tab) reaches this page while the player is typing a number: the typing stays.
+    const toasts = await page.locator("#notifications").isChecked();
+    await page.fill("#dailycap", "7");
+    expect((await post([{ key: "notifications.enabled", value: !toasts }])).status).toBe(200);
+    await expect.poll(() => page.locator("#notifications").isChecked()).toBe(!toasts);
+    expect(await page.inputValue("#dailycap")).toBe("7");
+    await page.press("#dailycap", "Tab");
+    await expect.poll(() => text("#fs-fixes .save-msg")).toBe("Saved.");
+    expect((JSON.parse(fileNow()!) as { fixes: { dailyCap: number } }).fixes.dailyCap).toBe(7);
   });
 
   it("a narrow window (a phone-sized browser or a snapped half screen) keeps every setting usable", async () => {

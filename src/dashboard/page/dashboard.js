@@ -377,7 +377,8 @@ function renderSettings(s) {
   rem.replaceChildren(...values.map((n) => el("option", t(REMINDERS.includes(n) ? `notify.reminder.${n}` : "notify.reminder.other", { n }), { value: n })));
   rem.value = String(s.reminderMinutes);
   $("autofix").checked = s.autoFix;
-  $("dailycap").value = String(s.dailyCap);
+  // Not under the player's fingers: an update from an earlier save must not replace what they are typing.
+  if (document.activeElement !== $("dailycap")) $("dailycap").value = String(s.dailyCap);
   $("policy").tBodies[0].replaceChildren(...s.fixes.map(policyRow));
 
   if (s.game.setting !== "auto") choosingFolder = false; // a folder is saved: the choice is made
