@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard page runs in the player's browser (plain JS, no build step): browser globals, nothing else.
+    files: ["src/dashboard/page/**/*.js"],
+    languageOptions: { sourceType: "module", globals: { window: "readonly", document: "readonly", fetch: "readonly", EventSource: "readonly", DOMParser: "readonly", Intl: "readonly" } },
+  },
+  {
     // The core decides; it never touches the world. Anything with I/O comes in through an interface.
     files: ["src/core/**/*.ts"],
     rules: {

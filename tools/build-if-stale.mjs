@@ -12,23 +12,24 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const STAMP = join(root, "dist", ".build-inputs");
-const OUTPUTS = [join(root, "dist", "cli", "main.js"), join(root, "scripts", "manifest.json")];
+const OUTPUTS = [join(root, "dist", "cli", "main.js"), join(root, "scripts", "manifest.json"), join(root, "dist", "dashboard", "page")];
 
 function* walk(dir, keep) {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(dir, e.name);
     if (e.isDirectory()) yield* walk(full, keep);
-    else if (e.isFile() && keep(e.name)) yield full;
+    else if (e.isFile() && keep(full)) yield full;
   }
 }
 
 /** One hash over every input's path and content. */
 function inputsHash() {
   const files = [
-    ...walk(join(root, "src"), (n) => n.endsWith(".ts")),
+    // The dashboard page (plain HTML/CSS/JS) is copied as it is: an edit to it is a build input too.
+    ...walk(join(root, "src"), (n) => n.endsWith(".ts") || /[\\/]dashboard[\\/]page[\\/]/.test(n)),
     ...walk(join(root, "scripts"), (n) => /\.(ps1|psm1|psd1)$/i.test(n)),
-    ...["tsconfig.json", "tsconfig.build.json", "package.json", "tools/gen-manifest.mjs"].map((f) => join(root, f)).filter(existsSync),
+    ...["tsconfig.json", "tsconfig.build.json", "package.json", "tools/gen-manifest.mjs", "tools/copy-dashboard.mjs"].map((f) => join(root, f)).filter(existsSync),
   ];
   const h = createHash("sha256");
   for (const f of files) h.update(relative(root, f).split(sep).join("/")).update("\0").update(readFileSync(f)).update("\0");
@@ -45,6 +46,7 @@ process.stderr.write("Building tarkov-agent (only when its sources changed)…\n
 const steps = [
   [process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")]],
   [process.execPath, [join(root, "tools", "gen-manifest.mjs")]],
+  [process.execPath, [join(root, "tools", "copy-dashboard.mjs")]],
 ];
 for (const [cmd, args] of steps) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8" });

@@ -30,6 +30,7 @@ import { EN, type Messages } from "../core/i18n/index.js";
 import { releaseReason, shouldHold, type RaidView } from "../core/raid-hold.js";
 import type { Diagnosis, VerdictId } from "../core/types.js";
 import type { ApplyReport, FixEngine, FixListing, UndoReport } from "../fixes/engine.js";
+import type { JournalEntry } from "../fixes/journal.js";
 import type { NotifyInput, Notifier } from "../ports/notify.js";
 import type { TrayView } from "../tray/menu.js";
 import type { TrayActions } from "../tray/tray.js";
@@ -53,6 +54,8 @@ export interface AgentDeps {
   dataDir: string;
   monitor: Monitor;
   notifier: Notifier | null;
+  /** Read before every toast (settings can switch toasts off while the agent runs); absent = on. */
+  notificationsEnabled?: () => boolean;
   /** Fix engine; null where fixes are unavailable. */
   engine: FixEngine | null;
   /** True while the game log shows matching or a raid: toasts wait for the raid to end. */
@@ -81,6 +84,8 @@ export interface AgentDeps {
   messages?: Messages;
   /** How many checks one round makes (the headless "All good" line). */
   checks?: () => number;
+  /** Opens the local dashboard in the browser (tray "Open dashboard"); absent when it is not running. */
+  openDashboard?: () => void;
 }
 
 interface Settings {
@@ -320,7 +325,7 @@ export class Agent {
 
   private send(n: NotifyInput): void {
     const notifier = this.deps.notifier;
-    if (notifier === null) return;
+    if (notifier === null || this.deps.notificationsEnabled?.() === false) return;
     notifier.notify(n).then(
       (r) => {
         if (!r.delivered) this.deps.logger.warn("notification not delivered", { title: n.title, error: r.error });
@@ -411,11 +416,7 @@ export class Agent {
         const toast = dropAlert(d, this.m, await this.fixHint(d));
         this.send({ title: toast.title, body: toast.body });
       },
-      toggleAutoFix: (enable: boolean) => {
-        this.settings = { ...this.settings, autoFix: enable };
-        this.saveSettings();
-        this.guard("tray update", () => this.viewListener?.(this.view()));
-      },
+      toggleAutoFix: (enable: boolean) => this.setAutoFix(enable),
       openLogs: () => this.deps.openFolder(this.deps.logsDir),
       collectBundle: () => this.collectBundle(),
       pause: () => this.deps.monitor.pause(PAUSE_MS),
@@ -424,6 +425,7 @@ export class Agent {
       applyFix: (id: string) => this.applyFromTray(id),
       restoreDns: () => this.undoFromTray("dns"),
       undoAll: () => this.undoFromTray("all"),
+      openDashboard: () => this.deps.openDashboard?.(),
     };
   }
 
@@ -444,6 +446,48 @@ export class Agent {
     else if (r.ok) this.send({ title: what === "dns" ? a.undoDnsTitle : a.undoAllTitle, body: a.undoneCount(r.items.length) });
     else this.send({ title: a.undoFailedTitle, body: r.items.length > 0 ? a.undoFailedBody(r.items.filter((i) => !i.ok).length, r.items.length) : a.failedWith(r.message) });
     await this.refreshFixes(this.deps.monitor.state().lastDiagnosis);
+  }
+
+  /** The "Auto-fix approved problems" switch (tray and dashboard), remembered in settings.json. */
+  setAutoFix(enable: boolean): void {
+    this.settings = { ...this.settings, autoFix: enable };
+    this.saveSettings();
+    this.guard("tray update", () => this.viewListener?.(this.view()));
+  }
+
+  /** Dashboard "Diagnose now": the tray's round, answered on the page instead of in a toast. */
+  async diagnose(): Promise<Diagnosis> {
+    const d = await this.deps.monitor.diagnoseNow();
+    void this.refreshFixes(d);
+    return d;
+  }
+
+  /** Dashboard "Collect support bundle": the zip's path for the page, or why it could not be written. */
+  async saveBundle(): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
+    if (this.deps.makeBundle === undefined) return { ok: false, message: "support bundles are not available here" };
+    try {
+      const { path } = await this.deps.makeBundle();
+      if (path === null) return { ok: false, message: "no bundle was written" };
+      this.deps.logger.info("support bundle written", { path });
+      return { ok: true, path };
+    } catch (err) {
+      this.deps.logger.error("support bundle failed", { error: String(err) });
+      return { ok: false, message: String(err) };
+    }
+  }
+
+  /** Dashboard undo: one journal entry, or everything the agent changed; the tray's fix list follows. */
+  async undo(target: { entryId: string } | "all"): Promise<UndoReport | null> {
+    const engine = this.deps.engine;
+    if (engine === null) return null;
+    const r = target === "all" ? await engine.undoAll() : await engine.undoFix(target.entryId, "player");
+    void this.refreshFixes(this.deps.monitor.state().lastDiagnosis);
+    return r;
+  }
+
+  /** The fix journal, newest first ([] without fixes). */
+  async fixHistory(): Promise<JournalEntry[]> {
+    return this.deps.engine === null ? [] : this.deps.engine.history();
   }
 
   /** Tray "Collect support bundle": the redacted zip (Desktop), shown selected in the file manager, and a toast. */

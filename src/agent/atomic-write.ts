@@ -50,11 +50,14 @@ function renameWithRetrySync(from: string, to: string): void {
   }
 }
 
-/** Replaces `path` with `data` atomically and durably (synchronous: for small state files and shutdown paths). */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+/**
+ * Replaces `path` with `data` atomically and durably (synchronous: for small state files and shutdown paths).
+ * `mode`: the new file's permissions, set when it is created (0o600 = readable by its owner only).
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, mode = 0o666): void {
   const tmp = tempPath(path);
   try {
-    const fd = openSync(tmp, "wx");
+    const fd = openSync(tmp, "wx", mode);
     try {
       writeFileSync(fd, data);
       fsyncSync(fd);

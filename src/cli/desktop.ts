@@ -77,7 +77,18 @@ export function createDesktop(o: DesktopOptions): Desktop {
 
   return {
     notifier,
-    autostart,
+    // Changed elsewhere too (the dashboard's settings): the tray's checkbox follows.
+    autostart: {
+      supported: autostart.supported,
+      unsupportedReason: autostart.unsupportedReason,
+      isEnabled: () => autostart.isEnabled(),
+      async setEnabled(on) {
+        const r = await autostart.setEnabled(on);
+        await readAutostart();
+        refresh();
+        return r;
+      },
+    },
     async start(actions, initialView) {
       view = initialView;
       if (autostart.supported && !o.headless) {

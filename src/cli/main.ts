@@ -19,7 +19,7 @@ import { acquireInstanceLock } from "../agent/lock.js";
 import { createTcpLiveness } from "../agent/liveness.js";
 import { createMonitor, osNetworkSignature, systemClock } from "../agent/monitor.js";
 import { createEvidenceHistory } from "../agent/evidence-history.js";
-import { defaultInstallDeps, findGame } from "../game/install.js";
+import { defaultInstallDeps, findGame, looksLikeInstall } from "../game/install.js";
 import type { RoundResult } from "../core/types.js";
 import { createIncidentTracer } from "../support/incident-trace.js";
 import { pathTracer } from "../support/path-trace-runner.js";
@@ -31,11 +31,11 @@ import { createFirewallWatch, type FirewallWatch } from "../agent/firewall-watch
 import { dateTimeWithZone, duration, zone } from "../core/i18n/format.js";
 import { messages, pickLocale, type Messages } from "../core/i18n/index.js";
 import { describeEvent, toEvidence } from "../core/eft-log.js";
-import { defaultDataDir, installRoot, loadConfig } from "../config/load.js";
+import { chooseConfigFile, defaultDataDir, installRoot, loadConfig, resolvePaths, type ConfigChoice } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
+import { FixEngine, isUndoable, type FixEvent } from "../fixes/engine.js";
 import { effectivePolicy } from "../core/fix-policy.js";
 import { FIXES } from "../fixes/catalog/index.js";
-import { FixEngine, isUndoable } from "../fixes/engine.js";
 import { Journal } from "../fixes/journal.js";
 import { startGameWatch, type GameWatch } from "../game/index.js";
 import { closeLogger, createLogger, logsDir, type Logger } from "../log.js";
@@ -46,6 +46,13 @@ import { benchmarkResolvers } from "../probes/dns-benchmark.js";
 import { runRound, type RoundOptions } from "../probes/round.js";
 import { toDiagnoseJson } from "../report/diagnose-json.js";
 import { renderDiagnoseText } from "../report/diagnose-text.js";
+import { createLiveConfig } from "../config/live.js";
+import { startDashboard, type RunningDashboard } from "../dashboard/index.js";
+import { createBackend, type DashboardBackend } from "../dashboard/backend.js";
+import { osLanguage } from "../dashboard/language.js";
+import { openInBrowser } from "../dashboard/open-browser.js";
+import { coreWords } from "../dashboard/views.js";
+import { registerDashboardCommand } from "./dashboard-command.js";
 import { createDesktop } from "./desktop.js";
 import { describeFailure, EXIT, jsonError, UsageError, VALUE_OPTIONS, wantsJson } from "./failures.js";
 import { registerFixCommands } from "./fix-command.js";
@@ -66,6 +73,10 @@ interface GlobalOptions {
 /** Everything a command needs, built once from the global options. */
 export interface Context {
   config: ResolvedConfig;
+  /** Which config file was read, and where settings are saved. */
+  configFile: ConfigChoice;
+  /** The folder the command was started from: relative paths in the config are relative to it. */
+  startDir: string;
   dataDir: string;
   logger: Logger;
   version: string;
@@ -98,14 +109,11 @@ function dataDirProblem(dataDir: string): StateFileError | null {
  */
 function buildContext(opts: GlobalOptions, component: string, needsDataDir = true): Context {
   if (opts.config === "") throw new UsageError("--config: expected the path of a JSON config file, found an empty text", "CONFIG_UNREADABLE");
-  const envConfig = process.env.TARKOV_AGENT_CONFIG;
-  const configPath = opts.config ?? (envConfig === "" ? undefined : envConfig); // an empty variable means unset
-  const loaded = loadConfig(configPath);
+  const dataDir = resolveDataDir(opts);
+  // --config, else $TARKOV_AGENT_CONFIG (empty = unset), else <data dir>/config.json when it exists.
+  const configFile = chooseConfigFile({ option: opts.config, env: process.env.TARKOV_AGENT_CONFIG, dataDir });
+  const loaded = loadConfig(configFile.path ?? undefined);
   if (!loaded.ok) throw new UsageError(loaded.message, loaded.code);
-  if (opts.dataDir === "") throw new UsageError("--data-dir: expected a folder, found an empty text");
-  // Absolute from here on: the tray moves the process into the install folder (platform-notes §1 gotcha 9), after
-  // which a relative --data-dir would point elsewhere (its log stream then fails to open and takes the agent down).
-  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
   const problem = dataDirProblem(dataDir);
   if (problem !== null && needsDataDir) throw problem;
   let logger: Logger;
@@ -117,7 +125,9 @@ function buildContext(opts: GlobalOptions, component: string, needsDataDir = tru
     process.stderr.write(`warning: not writing a log file: ${(e as Error).message}\n`);
     logger = createLogger({ dataDir: null, console: opts.verbose === true, component });
   }
-  const config = withAbsolutePaths(loaded.value);
+  const startDir = process.cwd();
+  // File paths in the config, resolved against the folder the command was started from (see resolveDataDir).
+  const config = resolvePaths(loaded.value, startDir);
   // Every path is absolute now. Work from the install folder (Program Files when installed, writable by admins
   // only), so nothing a program looks up in the current folder first (systray2's traybin, a bare command name)
   // can be planted in the folder the agent happened to be started from.
@@ -126,21 +136,21 @@ function buildContext(opts: GlobalOptions, component: string, needsDataDir = tru
   } catch (e) {
     logger.warn("cannot enter the install folder", { installDir: installRoot(), error: (e as Error).message });
   }
-  return { config, dataDir, logger, version: VERSION, m: playerMessages(loaded.value) };
+  return { config, configFile, startDir, dataDir, logger, version: VERSION, m: playerMessages(loaded.value) };
 }
 
 /** The start-up PowerShell check's failure, in the player's words (the reason itself names a path or a version). */
 const fixesUnavailable = (m: Messages, check: Extract<PowerShellCheck, { ok: false }>): string =>
   m.cli.fixesUnavailable(process.platform === "win32" ? "Windows PowerShell" : "PowerShell (pwsh)", check.message);
 
-/** File paths in the config, resolved against the folder the command was started from (see buildContext). */
-function withAbsolutePaths(config: ResolvedConfig): ResolvedConfig {
-  const { tls, game } = config;
-  return {
-    ...config,
-    tls: { ...tls, extraCaFile: tls.extraCaFile === null ? null : resolve(tls.extraCaFile) },
-    game: { ...game, installDir: game.installDir === "auto" ? "auto" : resolve(game.installDir), logsDir: game.logsDir === null ? null : resolve(game.logsDir) },
-  };
+/**
+ * `--data-dir` or the per-user default, absolute from here on: the tray moves the process into the install folder
+ * (platform-notes §1 gotcha 9), after which a relative --data-dir would point elsewhere (its log stream then fails
+ * to open and takes the agent down).
+ */
+function resolveDataDir(opts: GlobalOptions): string {
+  if (opts.dataDir === "") throw new UsageError("--data-dir: expected a folder, found an empty text");
+  return resolve(opts.dataDir ?? defaultDataDir());
 }
 
 async function diagnoseCommand(ctx: Context, opts: { json?: boolean }): Promise<number> {
@@ -184,8 +194,8 @@ function openJournal(ctx: Context): Journal {
  * Windows: fixes the player approved (policy "auto", and their undo scripts) run through the elevated scheduled task
  * the installer registered, without a UAC prompt; everything else keeps asking (src/ports/elevated-task.ts).
  */
-function approvedFixesElevator(ctx: Context, uac: Elevator): Elevator {
-  const approved = (script: string) => FIXES.some((f) => (f.script === script || f.undoScript === script) && effectivePolicy(f, ctx.config.fixes.policy[f.id]).effective === "auto");
+function approvedFixesElevator(ctx: Context, fixes: ResolvedConfig["fixes"], uac: Elevator): Elevator {
+  const approved = (script: string) => FIXES.some((f) => (f.script === script || f.undoScript === script) && effectivePolicy(f, fixes.policy[f.id]).effective === "auto");
   return new ScheduledTaskElevator({
     fallback: uac,
     installDir: installRoot(),
@@ -199,19 +209,23 @@ function approvedFixesElevator(ctx: Context, uac: Elevator): Elevator {
   });
 }
 
-/** The PowerShell runner and fix engine, shared by `run` and `fix`. */
-function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean) {
+/**
+ * The PowerShell runner and fix engine, shared by `run` and `fix`. `run` passes its live `fixes` config (policy
+ * changes from the dashboard apply at once, also to what the elevated task accepts) and a listener for fix events.
+ */
+function buildFixEngine(ctx: Context, probe: (o?: RoundOptions) => Promise<ReturnType<typeof classify>>, raidInProgress: () => boolean, fixes = ctx.config.fixes, onEvent?: (e: FixEvent) => void) {
   const runner = new PowerShellRunner({
     installDir: installRoot(),
     dataDir: ctx.dataDir,
     log: ctx.logger.child({ component: "powershell" }),
-    ...(process.platform === "win32" ? { wrapElevator: (uac: Elevator) => approvedFixesElevator(ctx, uac) } : {}),
+    ...(process.platform === "win32" ? { wrapElevator: (uac: Elevator) => approvedFixesElevator(ctx, fixes, uac) } : {}),
   });
   const journal = openJournal(ctx);
   const engine = new FixEngine({
     runner,
     journal,
-    config: ctx.config.fixes,
+    config: fixes,
+    ...(onEvent === undefined ? {} : { onEvent }),
     diagnose: () => probe(),
     benchmarkDns: (resolvers) => benchmarkResolvers(ctx.config, resolvers),
     raidInProgress,
@@ -238,11 +252,17 @@ function openFolder(path: string, logger: Logger): void {
 interface RunOptions {
   headless?: boolean;
   events?: "json" | "text";
+  /** `--no-dashboard`: commander sets false. */
+  dashboard?: boolean;
 }
 
 /** `tarkov-agent run`: the always-on agent. Resolves (exit 0) when it is told to stop. */
 async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
-  const { config, dataDir, logger } = ctx;
+  const { dataDir, logger } = ctx;
+  // Settings saved from the dashboard replace the config while the agent runs; `config.*` reads what is in force.
+  const live = createLiveConfig(ctx.config);
+  const config = live.view;
+  let dashboard: RunningDashboard | null = null;
   // Asked once, at start (PowerShell's cold start takes a second or two: overlap it with the rest of startup).
   const powershellCheck = checkPowerShell();
   const lock = acquireInstanceLock(dataDir);
@@ -281,7 +301,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     const st = game?.tailer?.raidState;
     return st ? { phase: st.phase, sinceMs: st.since } : null;
   };
-  const { runner, engine: fixEngine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy);
+  const { runner, engine: fixEngine, journal } = buildFixEngine(ctx, async () => classify(await probe()), raidBusy, config.fixes, () => dashboard?.push("history"));
   // Without a working PowerShell every fix would fail one by one with a code: say it once, plainly.
   const powershell = await powershellCheck;
   const engine = powershell.ok ? fixEngine : null;
@@ -304,7 +324,9 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     logger.info("stop requested", { by: "tarkov-agent stop" });
     stop();
   });
-  const desktop = createDesktop({ installDir: installRoot(), dataDir, appId: APP_ID, appName: APP_NAME, notifications: config.notifications.enabled, headless: opts.headless === true, logger, say });
+  // The notifier is always built, so toasts can be switched on from the dashboard: the agent reads
+  // `notifications.enabled` per toast (notificationsEnabled below).
+  const desktop = createDesktop({ installDir: installRoot(), dataDir, appId: APP_ID, appName: APP_NAME, notifications: true, headless: opts.headless === true, logger, say });
   let agent: Agent | null = null;
   const history = createEvidenceHistory({ dataDir, logger: logger.child({ component: "history" }) });
   let lastRound: RoundResult | null = null;
@@ -326,13 +348,20 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
     onEvent: (e) => {
       agent?.onEvent(e);
       traceDuringIncident(e);
+      dashboardBackend?.invalidateChart();
+      dashboard?.push("history");
     },
-    onStateChange: (st) => agent?.onStateChange(st),
+    onStateChange: (st) => {
+      agent?.onStateChange(st);
+      dashboard?.push("status");
+    },
   });
+  let dashboardBackend: DashboardBackend | null = null;
   agent = new Agent({
     dataDir,
     monitor,
     notifier: desktop.notifier,
+    notificationsEnabled: () => config.notifications.enabled,
     engine,
     raidBusy,
     raidPhase,
@@ -357,7 +386,32 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
       }),
     revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { path: p, error: e.message })),
     journalDamage: () => journal.damage(),
+    openDashboard: () => {
+      if (dashboard === null) logger.warn("dashboard is not running; nothing to open");
+      else openInBrowser(dashboard.url, (e) => logger.warn("could not open the dashboard in a browser", { error: e.message }));
+    },
   });
+
+  if (opts.dashboard !== false) {
+    dashboardBackend = createBackend({
+      dataDir,
+      version: ctx.version,
+      snapshot: () => monitor.state(),
+      agent,
+      live,
+      configFile: ctx.configFile.saveTo,
+      startDir: ctx.startDir,
+      autoFix: { get: () => agent?.autoFixEnabled ?? false, set: (on) => agent?.setAutoFix(on) },
+      autostart: desktop.autostart,
+      gameInUse: () => game?.location.installDir ?? null,
+      folderHasGame: (dir) => looksLikeInstall(dir, defaultInstallDeps()),
+      words: coreWords,
+      revealFile: (p) => revealFile(p, (e) => logger.warn("could not show the bundle in the file manager", { error: e.message })),
+      osLanguage: () => osLanguage(),
+      logger: logger.child({ component: "dashboard" }),
+    });
+    dashboard = await startDashboard({ backend: dashboardBackend, dataDir, logger: logger.child({ component: "dashboard" }) });
+  }
 
   if (!powershell.ok) desktop.setFixesNote(process.platform === "win32" ? m.tray.fixesNeedWindowsPowerShell : m.tray.fixesNeedPwsh);
   const trayShown = await desktop.start(agent.trayActions(), agent.view());
@@ -383,6 +437,7 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   say(m.cli.greeting(ctx.version, config.targets.length, Math.round(config.monitor.intervalMs / 1000), trayShown, logsDir(dataDir)));
   if (trayShown) say(m.cli.trayHint);
   say(m.cli.timesAre(zone(Date.now())));
+  if (dashboard !== null) say(m.cli.dashboardHint(trayShown));
 
   await stopped;
   // Quit ends the process within 2 s, whatever a child does: toasts are killed, the tray and PowerShell get a
@@ -395,8 +450,8 @@ async function runAgent(ctx: Context, opts: RunOptions): Promise<number> {
   monitor.stop();
   history.close();
   game.stop();
-  const closed = await settlesWithin(Promise.all([desktop.close(), runner.dispose()]), 1_400);
-  if (!closed) logger.warn("tray or PowerShell did not close in time; exiting anyway");
+  const closed = await settlesWithin(Promise.all([desktop.close(), runner.dispose(), dashboard?.close()]), 1_400);
+  if (!closed) logger.warn("tray, dashboard or PowerShell did not close in time; exiting anyway");
   if (lock.ok) lock.value.release();
   logger.info("agent stopped");
   say(m.cli.goodbye);
@@ -474,6 +529,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .command("run")
     .description("the always-on agent: tray icon, alerts when the connection drops and when it is back (default command)")
     .option("--headless", "no tray icon; print events instead")
+    .option("--no-dashboard", "do not serve the local dashboard (tarkov-agent dashboard)")
     .addOption(new Option("--events <format>", "print each confirmed change: json = one JSON object per line (schema in the README)").choices(["json", "text"]))
     .action(withContext("agent", (ctx, opts) => runAgent(ctx, opts as RunOptions)));
 
@@ -508,6 +564,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       usage(async () => reportCommand(opts as ReportCliOptions, { dataDir: ctx.dataDir, version: ctx.version, gameLogsDir: await gameLogsDir(ctx), openFile: (p) => openFolder(p, ctx.logger), messages: ctx.m }, io)),
     ),
   );
+
+  registerDashboardCommand(program, { run, dataDir: () => resolveDataDir(program.opts<GlobalOptions>()) });
 
   registerFixCommands(program, {
     run,

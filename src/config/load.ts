@@ -1,10 +1,10 @@
 /**
  * Loads and validates the config file. Bad config is a usage error (exit 2) whose message names the key, where it
  * is in the file (line and column), what was expected and what was found, and for a typo the nearest known key;
- * nothing is ever written back.
+ * the loader never writes (settings are saved by src/config/write.ts, through the same checks).
  */
 import { X509Certificate } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { distance } from "fastest-levenshtein";
@@ -83,7 +83,7 @@ export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): st
 }
 
 /** Where a key path sits in the file, as "line L, column C" (1-based), or null. */
-type Locate = (path: readonly PropertyKey[], key?: string) => string | null;
+export type Locate = (path: readonly PropertyKey[], key?: string) => string | null;
 
 function locator(text: string): Locate {
   let root: JsonNode | undefined;
@@ -236,6 +236,14 @@ export function parseConfig(text: string | null, source: string, catalog: () => 
       return failure("CONFIG_INVALID", `${source} has a problem:\n  ${where === null ? "" : `${where}: `}key ${keyPath(proto)}: unknown key "__proto__"`);
     }
   }
+  return validateConfig(input, source, locate, catalog);
+}
+
+/**
+ * Checks an already parsed value against the schema: the same messages as for a file, with line and column when
+ * `locate` can find the key (a value that is not in any file yet, like a setting about to be saved, has none).
+ */
+export function validateConfig(input: unknown, source: string, locate: Locate = () => null, catalog: () => TargetConfig[] = loadCatalog): Outcome<ResolvedConfig, ConfigErrorCode> {
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const lines = formatConfigIssues(parsed.error, input, locate);
@@ -300,29 +308,76 @@ export function checkCaFile(path: string): string | null {
   return null;
 }
 
-/** Reads `--config FILE` or `TARKOV_AGENT_CONFIG`; no file means the built-in defaults. An empty path is an error. */
-export function loadConfig(path: string | undefined): Outcome<ResolvedConfig, ConfigErrorCode> {
-  if (path === undefined) return parseConfig(null, "defaults");
+/** Reads a config file's text (at most {@link CONFIG_MAX_BYTES}); the failure names the file and why in plain words. */
+export function readConfigText(path: string): Outcome<string, ConfigErrorCode> {
   if (path === "") return failure("CONFIG_UNREADABLE", "config file: expected a file path, found an empty text");
-  let text: string;
   try {
     const st = statSync(path);
     if (st.isDirectory()) return failure("CONFIG_UNREADABLE", `config file ${path} is a folder; expected a JSON file`);
     if (st.size > CONFIG_MAX_BYTES) return failure("CONFIG_UNREADABLE", `config file ${path} is ${Math.round(st.size / 1024)} KB; a config is a few KB (at most 1 MB)`);
-    text = readFileSync(path, "utf8");
+    return success(readFileSync(path, "utf8"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be read (no permission)" : `cannot be read (${code ?? (e as Error).message})`;
     return failure("CONFIG_UNREADABLE", `config file ${path} ${why}`);
   }
+}
+
+/**
+ * Parses a config file's text and checks what only the disk can tell (`tls.extraCaFile`). Relative paths are
+ * relative to `baseDir`, the folder the command was started from (as {@link resolvePaths} resolves them).
+ */
+export function parseConfigFile(text: string, path: string, baseDir = process.cwd()): Outcome<ResolvedConfig, ConfigErrorCode> {
   const source = `config file ${path}`;
   const parsed = parseConfig(text, source);
   if (!parsed.ok || parsed.value.tls.extraCaFile === null) return parsed;
-  // Relative paths are relative to the folder the command was started from (as main.ts resolves them).
-  const caProblem = checkCaFile(resolve(parsed.value.tls.extraCaFile));
+  const caProblem = checkCaFile(resolve(baseDir, parsed.value.tls.extraCaFile));
   if (caProblem === null) return parsed;
   const where = locator(text.replace(/^\uFEFF/, ""))(["tls", "extraCaFile"]);
   return failure("CONFIG_INVALID", `${source} has a problem:\n  ${where === null ? "" : `${where}: `}${caProblem}`);
+}
+
+/** Reads `--config FILE` or `TARKOV_AGENT_CONFIG`; no file means the built-in defaults. An empty path is an error. */
+export function loadConfig(path: string | undefined, baseDir = process.cwd()): Outcome<ResolvedConfig, ConfigErrorCode> {
+  if (path === undefined) return parseConfig(null, "defaults");
+  const text = readConfigText(path);
+  return text.ok ? parseConfigFile(text.value, path, baseDir) : text;
+}
+
+/** The config file the agent reads when neither `--config` nor `TARKOV_AGENT_CONFIG` names one (when it exists). */
+export const DEFAULT_CONFIG_FILE = "config.json";
+
+/** Where the config comes from: `--config`, the variable, the data folder's config.json, or built-in defaults. */
+export interface ConfigChoice {
+  /** The file to read; null = built-in defaults. */
+  path: string | null;
+  source: "option" | "environment" | "data-dir" | "defaults";
+  /** The file settings are saved to: the one read, or the data folder's config.json when none was. */
+  saveTo: string;
+}
+
+/**
+ * Picks the config file: `--config` wins, then `TARKOV_AGENT_CONFIG` (empty = unset), then `<data dir>/config.json`
+ * when it exists (the dashboard writes there), else the built-in defaults.
+ */
+export function chooseConfigFile(opts: { option?: string | undefined; env?: string | undefined; dataDir: string; exists?: (p: string) => boolean }): ConfigChoice {
+  const inDataDir = join(opts.dataDir, DEFAULT_CONFIG_FILE);
+  if (opts.option !== undefined) return { path: opts.option, source: "option", saveTo: opts.option };
+  if (opts.env !== undefined && opts.env !== "") return { path: opts.env, source: "environment", saveTo: opts.env };
+  return (opts.exists ?? existsSync)(inDataDir) ? { path: inDataDir, source: "data-dir", saveTo: inDataDir } : { path: null, source: "defaults", saveTo: inDataDir };
+}
+
+/**
+ * File paths in the config made absolute against `baseDir` (the folder the command was started from): the tray
+ * later moves the process into the install folder, where a relative path would point elsewhere.
+ */
+export function resolvePaths(config: ResolvedConfig, baseDir: string): ResolvedConfig {
+  const { tls, game } = config;
+  return {
+    ...config,
+    tls: { ...tls, extraCaFile: tls.extraCaFile === null ? null : resolve(baseDir, tls.extraCaFile) },
+    game: { ...game, installDir: game.installDir === "auto" ? "auto" : resolve(baseDir, game.installDir), logsDir: game.logsDir === null ? null : resolve(baseDir, game.logsDir) },
+  };
 }
 
 /** Per-user state folder: %LOCALAPPDATA%\tarkov-connection-agent on Windows, the XDG state dir elsewhere. */

@@ -76,6 +76,10 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 
 const fixPolicy = z.enum(["auto", "ask", "never"]);
 
+/** The `ui.language` values (the catalogue's locales and "auto"): one list, in src/core/i18n/locale.ts. */
+export const UI_LANGUAGES = LANGUAGE_SETTINGS;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
 /** Issue params that let the loader suggest the nearest known key ("did you mean"). */
 export interface UnknownKeyParams {
   unknownKey: string;

@@ -100,7 +100,8 @@ export function parseSteamLibraries(vdf: string): string[] {
 /** Folder names of the game inside a games root / Steam library. */
 const GAME_FOLDERS = ["Escape from Tarkov", "EFT"];
 
-async function looksLikeInstall(dir: string, deps: InstallDeps): Promise<boolean> {
+/** Does `dir` look like the game's folder (the game's exe, or its Logs folder, directly or under build/)? */
+export async function looksLikeInstall(dir: string, deps: Pick<InstallDeps, "fs" | "path">): Promise<boolean> {
   const j = deps.path.join;
   const checks = [
     deps.fs.isFile(j(dir, "EscapeFromTarkov.exe")),

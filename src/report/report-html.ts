@@ -174,6 +174,12 @@ function incidentRow(i: IncidentRow, words: Words): string {
   );
 }
 
+/** The timeline's own styles (also used where the chart is shown outside the report: the dashboard). */
+export const CHART_CSS = `
+svg .frame{fill:none;stroke:#c9ced3}svg .grid{stroke:#e3e7eb}svg .tick,svg .lbl{font:11px system-ui,sans-serif;fill:#5b6570}
+svg .line{fill:none;stroke-width:2}svg .bsg{stroke:#c0392b}svg .control{stroke:#2471a3;stroke-dasharray:5 3}svg .latency{stroke:#7d3c98}
+`;
+
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1c2126;margin:24px auto;max-width:1000px;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d6dbe0;padding-bottom:4px}
@@ -181,8 +187,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e7eb;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f4f6f8}
 td.num,th.num{text-align:right}.fail{color:#b03a2e;font-weight:600}
 pre.letter{white-space:pre-wrap;background:#f8f9fa;border:1px solid #d6dbe0;border-radius:6px;padding:12px;font:13px/1.5 ui-monospace,Consolas,monospace}
-svg .frame{fill:none;stroke:#c9ced3}svg .grid{stroke:#e3e7eb}svg .tick,svg .lbl{font:11px system-ui,sans-serif;fill:#5b6570}
-svg .line{fill:none;stroke-width:2}svg .bsg{stroke:#c0392b}svg .control{stroke:#2471a3;stroke-dasharray:5 3}svg .latency{stroke:#7d3c98}
+${CHART_CSS}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:14px;height:4px;vertical-align:middle;margin-right:4px}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}table,pre.letter,svg{break-inside:avoid}}
 `;

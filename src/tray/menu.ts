@@ -51,6 +51,7 @@ export type ItemKey =
   | "restore-dns"
   | "undo-all"
   | "auto-fix"
+  | "dashboard"
   | "open-logs"
   | "bundle"
   | "pause"
@@ -79,6 +80,7 @@ export type MenuCommand =
   | { kind: "apply-fix"; fixId: string }
   | { kind: "restore-dns" }
   | { kind: "undo-all" }
+  | { kind: "open-dashboard" }
   | { kind: "toggle-autostart"; enable: boolean }
   | { kind: "dismiss-notice" };
 
@@ -131,6 +133,7 @@ export function buildMenu(view: TrayView): MenuItemModel[] {
       hidden: view.startWithWindows === null || view.startWithWindows === undefined,
     }),
     separator(2),
+    item("dashboard", t.dashboard, t.dashboardTip),
     item("open-logs", t.openLogs, t.openLogsTip),
     item("bundle", t.bundle, t.bundleTip),
     view.paused ? item("pause", t.resume, t.resumeTip) : item("pause", t.pause, t.pauseTip),
@@ -169,6 +172,8 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
       return { kind: "diagnose" };
     case "auto-fix":
       return { kind: "toggle-auto-fix", enable: !view.autoFix };
+    case "dashboard":
+      return { kind: "open-dashboard" };
     case "open-logs":
       return { kind: "open-logs" };
     case "bundle":

@@ -45,6 +45,8 @@ export interface TrayActions {
   restoreDns(): unknown;
   /** "Undo all changes the agent made". */
   undoAll(): unknown;
+  /** Opens the local dashboard in the default browser. */
+  openDashboard(): unknown;
   /** "Start with Windows" clicked; `enable` is the state the player asked for. */
   toggleAutostart?(enable: boolean): unknown;
   /** The undelivered-message line clicked: the player has seen it. */
@@ -227,6 +229,8 @@ export async function startTray(opts: StartTrayOptions): Promise<TrayHandle | nu
             return actions.restoreDns();
           case "undo-all":
             return actions.undoAll();
+          case "open-dashboard":
+            return actions.openDashboard();
           case "toggle-autostart":
             return actions.toggleAutostart?.(command.enable);
           case "dismiss-notice":

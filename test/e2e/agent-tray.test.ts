@@ -178,7 +178,7 @@ describe.skipIf(skip)(`the built agent's tray and toasts on a desktop session${l
     expect(fixes).toBe(2);
     expect(labels.slice(0, 2)).toEqual([labels[0], "Diagnose now"]);
     // (The fix slots of the submenu come between; the items after them are the menu's own.)
-    expect(labels.slice(labels.indexOf("Put my previous DNS back"))).toEqual(["Put my previous DNS back", "Undo all changes the agent made", "Auto-fix approved problems", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
+    expect(labels.slice(labels.indexOf("Put my previous DNS back"))).toEqual(["Put my previous DNS back", "Undo all changes the agent made", "Auto-fix approved problems", "Open dashboard", "Open logs folder", "Collect support bundle", PAUSE_TITLE, "Quit"]);
     // Nothing to undo yet: the undo items are there, greyed out.
     expect(nodes.filter((n) => n.props.label === "Put my previous DNS back" || n.props.label === "Undo all changes the agent made").map(isEnabled)).toEqual([false, false]);
     // A healthy first start: one toast, saying where the agent lives (and nothing about the connection).

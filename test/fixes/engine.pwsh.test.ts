@@ -12,36 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Diagnosis, VerdictId } from "../../src/core/types.js";
 import { FixEngine } from "../../src/fixes/engine.js";
 import { Journal } from "../../src/fixes/journal.js";
-import { buildScriptCommand, PowerShellSession, psQuote, SESSION_PRELUDE, type ElevationOutcome, type ElevationRequest, type Elevator } from "../../src/ports/powershell.js";
-import { describePwsh, GUID_ETH, ROOT, STAND_IN, StandInPc, UNINSTALL, V4 } from "../ps/harness.js";
-
-/** Runs elevated requests in a warm pwsh of its own that the stand-in sees as an administrator's. */
-class AdminSessionElevator implements Elevator {
-  private session: PowerShellSession | null = null;
-  readonly seen: ElevationRequest[] = [];
-  /** Scripts whose elevated run does its work but whose answer is lost (the runner then reports a timeout). */
-  readonly loseAnswer = new Set<string>();
-  constructor(private readonly pwsh: string, private readonly env: Record<string, string>) {}
-
-  async runElevated(req: ElevationRequest): Promise<ElevationOutcome> {
-    this.seen.push(req);
-    this.session ??= PowerShellSession.start({
-      executable: this.pwsh,
-      env: { ...process.env, ...this.env, AGENT_STANDIN_ADMIN: "1" },
-      cwd: tmpdir(),
-      prelude: [...SESSION_PRELUDE, "Import-Module -Name $env:AGENT_STANDIN -DisableNameChecking -Global"],
-      startTimeoutMs: 60_000,
-    });
-    await this.session.ready;
-    const r = await this.session.invoke(buildScriptCommand(psQuote(req.scriptPath), psQuote(req.paramsPath), psQuote(req.resultPath), req.whatIf), req.timeoutMs);
-    if (r.kind !== "ok") return { ok: false, code: r.kind === "timeout" ? "PS_TIMEOUT" : "PS_EXITED", message: `admin session: ${r.kind}`, stdout: "", stderr: "" };
-    if (this.loseAnswer.delete(req.script)) return { ok: false, code: "PS_TIMEOUT", message: "the elevated run did not answer in time", stdout: r.stdout, stderr: r.stderr };
-    return { ok: true, exitCode: 0, stdout: r.stdout, stderr: r.stderr };
-  }
-  async dispose(): Promise<void> {
-    await this.session?.dispose();
-  }
-}
+import { AdminSessionElevator, describePwsh, GUID_ETH, ROOT, STAND_IN, StandInPc, UNINSTALL, V4 } from "../ps/harness.js";
 
 const diag = (verdict: VerdictId): Diagnosis => ({ verdict, confidence: "high", headline: verdict, meaning: "", evidence: [], advice: [] });
 

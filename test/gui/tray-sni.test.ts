@@ -49,6 +49,7 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
     applyFix: vi.fn(async () => undefined),
       restoreDns: vi.fn(async () => undefined),
       undoAll: vi.fn(async () => undefined),
+    openDashboard: vi.fn(async () => undefined),
   } satisfies TrayActions;
   const logLines: string[] = [];
   const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void logLines.push(`${level} ${message} ${JSON.stringify(meta)}`);
@@ -123,6 +124,7 @@ describe.skipIf(skip)(`real systray2 binary over D-Bus${label}`, () => {
       ["Undo all changes the agent made", false, true],
       ["Auto-fix approved problems", true, true],
       ["Start with Windows", true, false], // hidden where it does not apply (here: not Windows)
+      ["Open dashboard", true, true],
       ["Open logs folder", true, true],
       ["Collect support bundle", true, true],
       [PAUSE_TITLE, true, true],

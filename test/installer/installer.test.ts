@@ -145,11 +145,12 @@ describe("the setup program", { timeout: 120_000 }, () => {
     expect(execFileSync(node, ["--version"], { encoding: "utf8" }).trim()).toBe(`v${runtimeVersion(ROOT)}`);
     const main = join(built.payload, "dist", "cli", "main.js");
     expect(execFileSync(node, [main, "--version"], { encoding: "utf8", cwd: work }).trim()).toBe(VERSION);
-    // Every module of the build and every production dependency loads from the payload alone.
+    // Every module of the build and every production dependency loads from the payload alone (the dashboard's page
+    // script is the browser's, not Node's: it is served, never imported).
     const check = join(work, "load-all.mjs");
     writeFileSync(check, `import { readdirSync } from "node:fs"; import { createRequire } from "node:module"; import { join } from "node:path"; import { pathToFileURL } from "node:url";
 const payload = process.argv[2]; const dist = join(payload, "dist"); let n = 0;
-for (const f of readdirSync(dist, { recursive: true })) if (String(f).endsWith(".js") && String(f) !== join("cli", "main.js")) { await import(pathToFileURL(join(dist, String(f))).href); n++; }
+for (const f of readdirSync(dist, { recursive: true })) if (String(f).endsWith(".js") && String(f) !== join("cli", "main.js") && !String(f).startsWith(join("dashboard", "page"))) { await import(pathToFileURL(join(dist, String(f))).href); n++; }
 const pkg = createRequire(join(payload, "package.json"));
 for (const dep of process.argv.slice(3)) { try { pkg(dep); } catch (e) { if (e.code !== "ERR_REQUIRE_ESM") throw e; await import(pathToFileURL(pkg.resolve(dep)).href); } n++; }
 console.log("loaded " + n);`);

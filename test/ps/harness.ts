@@ -7,10 +7,11 @@
  * without it sees the tests skipped with that reason.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, it } from "vitest";
 import type { FixResult } from "../../src/fixes/result-schema.js";
-import { PowerShellRunner, type PowerShellRunnerOptions, type RunOutcome } from "../../src/ports/powershell.js";
+import { buildScriptCommand, PowerShellRunner, PowerShellSession, psQuote, SESSION_PRELUDE, type ElevationOutcome, type ElevationRequest, type Elevator, type PowerShellRunnerOptions, type RunOutcome } from "../../src/ports/powershell.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const STAND_IN = join(import.meta.dirname, "WindowsStandIn.psm1");
@@ -253,5 +254,33 @@ export class StandInPc {
 
   async dispose(): Promise<void> {
     await this.runner.dispose();
+  }
+}
+
+/** Runs elevated requests in a warm pwsh of its own that the stand-in sees as an administrator's. */
+export class AdminSessionElevator implements Elevator {
+  private session: PowerShellSession | null = null;
+  readonly seen: ElevationRequest[] = [];
+  /** Scripts whose elevated run does its work but whose answer is lost (the runner then reports a timeout). */
+  readonly loseAnswer = new Set<string>();
+  constructor(private readonly pwsh: string, private readonly env: Record<string, string>) {}
+
+  async runElevated(req: ElevationRequest): Promise<ElevationOutcome> {
+    this.seen.push(req);
+    this.session ??= PowerShellSession.start({
+      executable: this.pwsh,
+      env: { ...process.env, ...this.env, AGENT_STANDIN_ADMIN: "1" },
+      cwd: tmpdir(),
+      prelude: [...SESSION_PRELUDE, "Import-Module -Name $env:AGENT_STANDIN -DisableNameChecking -Global"],
+      startTimeoutMs: 60_000,
+    });
+    await this.session.ready;
+    const r = await this.session.invoke(buildScriptCommand(psQuote(req.scriptPath), psQuote(req.paramsPath), psQuote(req.resultPath), req.whatIf), req.timeoutMs);
+    if (r.kind !== "ok") return { ok: false, code: r.kind === "timeout" ? "PS_TIMEOUT" : "PS_EXITED", message: `admin session: ${r.kind}`, stdout: "", stderr: "" };
+    if (this.loseAnswer.delete(req.script)) return { ok: false, code: "PS_TIMEOUT", message: "the elevated run did not answer in time", stdout: r.stdout, stderr: r.stderr };
+    return { ok: true, exitCode: 0, stdout: r.stdout, stderr: r.stderr };
+  }
+  async dispose(): Promise<void> {
+    await this.session?.dispose();
   }
 }

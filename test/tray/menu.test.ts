@@ -35,7 +35,7 @@ describe("buildMenu", () => {
     ["Windows, autostart on, a notice, no PowerShell", { ...VIEW, startWithWindows: true, notice: "Tarkov servers are down", fixesNote: "Fixes need Windows PowerShell" }],
   ])("has the same keys in the same order whatever the view (%s)", (_name, view) => {
     expect(flattenMenu(buildMenu(view)).map((i) => i.key)).toEqual(flattenMenu(buildMenu(INITIAL_VIEW)).map((i) => i.key));
-    expect(flattenMenu(buildMenu(view))).toHaveLength(15 + FIX_SLOTS);
+    expect(flattenMenu(buildMenu(view))).toHaveLength(16 + FIX_SLOTS);
   });
 
   it("fills fix slots in order, greys out the inapplicable, hides the unused", () => {
@@ -119,6 +119,7 @@ describe("commandFor", () => {
     ["auto-fix", VIEW, { kind: "toggle-auto-fix", enable: false }],
     ["auto-fix", { ...VIEW, autoFix: false }, { kind: "toggle-auto-fix", enable: true }],
     ["open-logs", VIEW, { kind: "open-logs" }],
+    ["dashboard", VIEW, { kind: "open-dashboard" }],
     ["bundle", VIEW, { kind: "collect-bundle" }],
     ["pause", VIEW, { kind: "pause" }],
     ["pause", { ...VIEW, paused: true }, { kind: "resume" }],

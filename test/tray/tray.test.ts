@@ -55,6 +55,7 @@ function rig(mode = "normal", opts: { executable?: boolean } = {}): Rig {
       applyFix: vi.fn(async () => undefined),
       restoreDns: vi.fn(async () => undefined),
       undoAll: vi.fn(async () => undefined),
+      openDashboard: vi.fn(async () => undefined),
     },
     logger: { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") },
   };
@@ -138,11 +139,12 @@ describe("startTray with a fake tray binary", () => {
       [16, "Auto-fix approved problems", true, false],
       [17, "Start with Windows", true, true],
       [18, "<SEPARATOR>", true, false],
-      [19, "Open logs folder", true, false],
-      [20, "Collect support bundle", true, false],
-      [21, PAUSE_TITLE, true, false],
-      [22, "<SEPARATOR>", true, false],
-      [23, "Quit", true, false],
+      [19, "Open dashboard", true, false],
+      [20, "Open logs folder", true, false],
+      [21, "Collect support bundle", true, false],
+      [22, PAUSE_TITLE, true, false],
+      [23, "<SEPARATOR>", true, false],
+      [24, "Quit", true, false],
     ]);
     expect(r.logger.lines.find((l) => l.message === "tray started")?.meta?.binPath).toBe("traybin/tray_linux_release");
   });
@@ -179,7 +181,7 @@ describe("startTray with a fake tray binary", () => {
         item: { title: "Auto-fix approved problems (√)", tooltip: "Apply the fixes you approved without asking", checked: true, enabled: true, hidden: false, __id: 16 },
         seq_id: -1,
       },
-      item(21, RESUME_TITLE, "Start watching the connection again", true),
+      item(22, RESUME_TITLE, "Start watching the connection again", true),
     ]);
   });
 
@@ -188,26 +190,28 @@ describe("startTray with a fake tray binary", () => {
     const h = (await start(r))!;
     h.update(OUTAGE);
     click(r, 4); // Diagnose now
-    click(r, 21); // Pause
+    click(r, 22); // Pause
     click(r, 6); // fix slot 0
     click(r, 7); // fix slot 1: not applicable
     click(r, 14); // "Put my previous DNS back": nothing to undo in this view
     click(r, 16); // auto-fix checkbox (off → on)
     click(r, 1); // status line
-    click(r, 19);
+    click(r, 19); // Open dashboard
     click(r, 20);
+    click(r, 21);
     await waitFor(() => r.actions.collectBundle.mock.calls.length === 1);
     expect(r.actions.diagnoseNow).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
     expect(r.actions.applyFix.mock.calls).toEqual([["restart-launcher"]]);
     expect(r.actions.toggleAutoFix.mock.calls).toEqual([[true]]);
+    expect(r.actions.openDashboard).toHaveBeenCalledTimes(1);
     expect(r.actions.openLogs).toHaveBeenCalledTimes(1);
     expect(r.actions.restoreDns).not.toHaveBeenCalled();
     h.update({ ...OUTAGE, paused: true, undo: { dns: 1, all: 2 } });
-    click(r, 21); // now "Resume"
+    click(r, 22); // now "Resume"
     click(r, 14); // "Put my previous DNS back", now enabled
     click(r, 15); // "Undo all changes the agent made"
-    click(r, 23);
+    click(r, 24);
     await waitFor(() => r.actions.quit.mock.calls.length === 1);
     expect(r.actions.resume).toHaveBeenCalledTimes(1);
     expect(r.actions.pause).toHaveBeenCalledTimes(1);
@@ -225,7 +229,7 @@ describe("startTray with a fake tray binary", () => {
     });
     const h = (await start(r))!;
     click(r, 4);
-    click(r, 19);
+    click(r, 20);
     await waitFor(() => r.logger.lines.filter((l) => l.message === "tray action failed").length === 2);
     expect(r.logger.lines.filter((l) => l.message === "tray action failed").map((l) => l.meta?.error)).toEqual(
       expect.arrayContaining(["boom sync", "boom async"]),

@@ -13,6 +13,7 @@ export const en = {
     `tarkov-agent ${version}: watching ${targets} targets every ${everySeconds} s${tray ? " (tray icon shown)" : ""}. Logs: ${logs}. Ctrl+C stops.`,
   timesAre: (zone: string) => `Times below are this PC's local time (${zone}).`,
   trayHint: "The agent runs in the tray, by the clock: right-click its icon for the menu.",
+  dashboardHint: (trayShown: boolean) => `Dashboard: "tarkov-agent dashboard" opens it${trayShown ? `, or the tray's "Open dashboard"` : ""}.`,
   noTray: "No desktop tray is available here: running headless (events are printed below).",
   /** `what`: "Windows PowerShell" or "PowerShell (pwsh)"; `reason`: what the start-up check found (a path, a version). */
   fixesUnavailable: (what: string, reason: string) =>
@@ -77,6 +78,7 @@ export const ru: typeof en = {
     `tarkov-agent ${version}: слежу за ${count("ru", targets, { one: "адресом", few: "адресами", many: "адресами", other: "адресами" })}, проверка каждые ${everySeconds} с${tray ? " (значок в трее)" : ""}. Логи: ${logs}. Остановить: Ctrl+C.`,
   timesAre: (zone: string) => `Время ниже — местное время этого компьютера (${zone}).`,
   trayHint: "Агент работает в трее, рядом с часами: щёлкните по значку правой кнопкой, чтобы открыть меню.",
+  dashboardHint: (trayShown: boolean) => `Панель: откройте её командой «tarkov-agent dashboard»${trayShown ? " или пунктом «Открыть панель» в меню трея" : ""}.`,
   noTray: "Трея здесь нет: работаю без значка (события выводятся ниже).",
   fixesUnavailable: (what: string, reason: string) =>
     `Для исправлений нужен ${what}, а здесь: ${reason}. Агент по-прежнему следит за связью и объясняет проблемы; исправления недоступны.`,

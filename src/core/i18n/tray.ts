@@ -39,6 +39,8 @@ export const en = {
     `The tray icon stopped (${how}) and was restarted ${restarts} times without lasting. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
   gaveUpNoStart: (how: string) =>
     `The tray icon stopped (${how}) and could not be started again. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
+  dashboard: "Open dashboard",
+  dashboardTip: "Status, history and settings in your browser",
   openLogs: "Open logs folder",
   openLogsTip: "Show the agent's log files",
   bundle: "Collect support bundle",
@@ -87,6 +89,8 @@ export const ru: typeof en = {
     `Значок в трее завершился (${how}); перезапусков без успеха: ${restarts}. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
   gaveUpNoStart: (how: string) =>
     `Значок в трее завершился (${how}) и не запустился снова. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
+  dashboard: "Открыть панель",
+  dashboardTip: "Состояние, история и настройки в браузере",
   openLogs: "Открыть папку с логами",
   openLogsTip: "Показать файлы журнала агента",
   bundle: "Собрать пакет для поддержки",

@@ -1,0 +1,85 @@
+/**
+ * The agent's state in the shapes the page reads (src/dashboard/types.ts). Pure mappers: the monitor's snapshot,
+ * incidents and journal entries in, views out. Words the core owns (verdict titles, fix titles) come through
+ * {@link DashboardWords}, so the one catalogue that names them names them here too.
+ */
+import type { MonitorSnapshot } from "../agent/monitor-types.js";
+import type { Incident } from "../agent/incidents.js";
+import { iconForVerdict, verdictTitle } from "../core/alert-text.js";
+import { sanitizeForDisplay } from "../core/display-text.js";
+import type { VerdictId } from "../core/types.js";
+import { isUndoable } from "../fixes/engine.js";
+import { findFix } from "../fixes/catalog/index.js";
+import type { JournalEntry } from "../fixes/journal.js";
+import type { FixRow, IncidentRow, PageLanguage, StatusView } from "./types.js";
+
+/** Names the core owns, in the page's language. */
+export interface DashboardWords {
+  verdictTitle(verdict: VerdictId, language: PageLanguage): string;
+  fixTitle(fixId: string, language: PageLanguage): string;
+}
+
+/** The core's own names (the tray's and the toasts'). */
+export const coreWords: DashboardWords = {
+  verdictTitle: (v) => verdictTitle(v),
+  fixTitle: (id) => findFix(id)?.title ?? id,
+};
+
+const line = (s: string): string => sanitizeForDisplay(s, { maxLength: 600 });
+
+/** The monitor's snapshot as the status card shows it. */
+export function statusView(s: MonitorSnapshot, words: DashboardWords, language: PageLanguage): StatusView {
+  const d = s.lastDiagnosis;
+  const paused = s.mode === "paused";
+  return {
+    icon: paused || s.status === "unknown" ? "unknown" : s.status === "problem" ? "problem" : iconForVerdict(s.verdict),
+    mode: s.mode,
+    status: s.status,
+    verdict: s.verdict,
+    title: s.verdict === null ? null : words.verdictTitle(s.verdict, language),
+    since: s.since,
+    pausedUntil: s.pausedUntil,
+    lastRoundAt: s.lastRoundAt,
+    maintenance: { active: s.maintenance.active, message: s.maintenance.message === null ? null : line(s.maintenance.message) },
+    diagnosis:
+      d === null
+        ? null
+        : {
+            headline: line(d.headline),
+            meaning: line(d.meaning),
+            confidence: d.confidence,
+            problems: d.evidence.filter((e) => e.severity === "problem").map((e) => line(e.text)),
+            context: d.evidence.filter((e) => e.severity !== "problem").map((e) => line(e.text)),
+            advice: d.advice.map((a) => ({ text: line(a.text), step: a.step })),
+            details: d.evidence.map((e) => ({ text: line(e.text), code: e.code ?? null })),
+          },
+  };
+}
+
+/** Incidents, newest first, as the history table lists them. */
+export function incidentRows(incidents: readonly Incident[], words: DashboardWords, language: PageLanguage): IncidentRow[] {
+  return incidents.map((i) => ({
+    id: i.id,
+    start: i.start,
+    end: i.end,
+    durationMs: i.durationMs,
+    causes: i.verdicts.map((v) => words.verdictTitle(v, language)),
+    stoppedEarly: i.endReason === "agent stopped",
+  }));
+}
+
+/** Journal entries (newest first) as the "changes the agent made" table lists them. */
+export function fixRows(entries: readonly JournalEntry[], words: DashboardWords, language: PageLanguage): FixRow[] {
+  return entries.map((e) => ({
+    entryId: e.id,
+    fixId: e.fixId,
+    title: words.fixTitle(e.fixId, language),
+    at: e.startedAt,
+    by: e.approvedBy,
+    state: e.state,
+    message: e.message === null ? null : line(e.message),
+    changes: e.changes.map(line),
+    undoable: isUndoable(findFix(e.fixId), e),
+    undo: e.undo === null ? null : { state: e.undo.state, by: e.undo.by, message: e.undo.message === null ? null : line(e.undo.message) },
+  }));
+}
