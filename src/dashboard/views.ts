@@ -7,6 +7,7 @@ import type { MonitorSnapshot } from "../agent/monitor-types.js";
 import type { Incident } from "../agent/incidents.js";
 import { iconForVerdict, verdictTitle } from "../core/alert-text.js";
 import { sanitizeForDisplay } from "../core/display-text.js";
+import { messages } from "../core/i18n/index.js";
 import type { VerdictId } from "../core/types.js";
 import { isUndoable } from "../fixes/engine.js";
 import { findFix } from "../fixes/catalog/index.js";
@@ -19,10 +20,10 @@ export interface DashboardWords {
   fixTitle(fixId: string, language: PageLanguage): string;
 }
 
-/** The core's own names (the tray's and the toasts'). */
+/** The catalogue's names (the tray's and the toasts'), in the page's language. */
 export const coreWords: DashboardWords = {
-  verdictTitle: (v) => verdictTitle(v),
-  fixTitle: (id) => findFix(id)?.title ?? id,
+  verdictTitle: (v, language) => messages(language).verdicts.name[v] ?? verdictTitle(v),
+  fixTitle: (id, language) => messages(language).fixes.name[id] ?? findFix(id)?.title ?? id,
 };
 
 const line = (s: string): string => sanitizeForDisplay(s, { maxLength: 600 });

@@ -72,7 +72,7 @@ describe.skipIf(skip)(`notifications delivered to a real daemon (dunst)${label}`
     expect([second!.appName, second!.summary, second!.body]).toEqual([
       "Tarkov Connection Agent",
       "BSG reachable again after 12 min",
-      "Cause: Tarkov servers down (BSG). You can queue again.",
+      "Cause: Tarkov servers are down (BSG side). You can queue again.",
     ]);
     expect(second!.raw).toMatch(/string "urgency"\s+variant\s+byte 1/);
 

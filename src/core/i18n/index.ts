@@ -17,6 +17,7 @@ import type { Locale } from "./locale.js";
 import * as advice from "./advice.js";
 import * as alerts from "./alerts.js";
 import * as cli from "./cli.js";
+import * as dashboard from "./dashboard.js";
 import * as diagnose from "./diagnose.js";
 import * as fixes from "./fixes.js";
 import * as report from "./report.js";
@@ -26,7 +27,7 @@ import * as verdicts from "./verdicts.js";
 export { LANGUAGE_SETTINGS, LOCALES, languageOf, pickLocale, type LanguageSetting, type Locale, type LocaleSources } from "./locale.js";
 
 /** The catalogue's areas: file name → module. Adding an area = one file here + one line in this object. */
-const AREAS = { advice, alerts, cli, diagnose, fixes, report, tray, verdicts } satisfies Record<string, { en: object; ru: object }>;
+const AREAS = { advice, alerts, cli, dashboard, diagnose, fixes, report, tray, verdicts } satisfies Record<string, { en: object; ru: object }>;
 
 /** Area names as registered (the catalogue test checks every area file in the folder is one of them). */
 export const AREA_NAMES: readonly string[] = Object.keys(AREAS);
