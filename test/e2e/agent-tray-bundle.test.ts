@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { EN } from "../../src/core/i18n/index.js";
 import type { Manifest } from "../../src/support/bundle.js";
 import { gate, missingLibraries, missingTools, startSession, TOOLS, type Session } from "../gui/session.js";
 import { readZip } from "../support/zip-read.js";
@@ -89,7 +90,7 @@ describe.skipIf(skip)(`the tray's "Collect support bundle" on a desktop session$
     );
     item = await resolveItem(session, (await registeredItems(session))[0]!);
     // The first verdict is in (the bundle's summary quotes the current one).
-    await vi.waitFor(async () => expect(visibleLabels(await menuLayout(session, item))[0]).toMatch(/^Connected to Tarkov since/), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect(visibleLabels(await menuLayout(session, item))[0]).toMatch(new RegExp(`^${EN.verdicts.name.ok} since`)), { timeout: 15_000, interval: 100 });
   }, 60_000);
 
   afterAll(async () => {
@@ -119,7 +120,7 @@ describe.skipIf(skip)(`the tray's "Collect support bundle" on a desktop session$
     let toast: ReturnType<typeof notifyCalls>[number] | undefined;
     await vi.waitFor(
       () => {
-        toast = notifyCalls(readFileSync(join(session.dir, "monitor.log"), "utf8")).slice(before).find((c) => c.summary === "Support bundle saved");
+        toast = notifyCalls(readFileSync(join(session.dir, "monitor.log"), "utf8")).slice(before).find((c) => c.summary === EN.alerts.bundleSavedTitle);
         expect(toast).toBeDefined();
       },
       { timeout: 10_000, interval: 100 },
