@@ -30,7 +30,7 @@ import { startDashboard, type RunningDashboard } from "../dashboard/index.js";
 import { createBackend, type DashboardBackend } from "../dashboard/backend.js";
 import { osLanguage } from "../dashboard/language.js";
 import { openInBrowser } from "../dashboard/open-browser.js";
-import { coreWords } from "../dashboard/views.js";
+import { coreWords, rememberRounds } from "../dashboard/views.js";
 import { createDesktop } from "./desktop.js";
 import { EXIT } from "./failures.js";
 import { onStopSignals, settlesWithin, watchStopRequest } from "./lifecycle.js";
@@ -118,6 +118,8 @@ export async function runAgent(ctx: Context, opts: RunOptions): Promise<number> 
   let agent: Agent | null = null;
   const history = createEvidenceHistory({ dataDir, logger: logger.child({ component: "history" }) });
   let lastRound: RoundResult | null = null;
+  // The dashboard says what the agent saw from the very round behind the monitor's last diagnosis.
+  const classified = rememberRounds(classify);
   const traceDuringIncident = createIncidentTracer({ history, raidServers: () => game, lastRound: () => lastRound, trace: pathTracer({ runner }), log: logger.child({ component: "trace" }) });
   const monitor = createMonitor({
     config,
@@ -127,7 +129,7 @@ export async function runAgent(ctx: Context, opts: RunOptions): Promise<number> 
       return r;
     },
     history,
-    classify,
+    classify: classified.classify,
     liveness: createTcpLiveness(),
     clock: systemClock,
     networkSignature: osNetworkSignature,
@@ -185,6 +187,7 @@ export async function runAgent(ctx: Context, opts: RunOptions): Promise<number> 
       dataDir,
       version: ctx.version,
       snapshot: () => monitor.state(),
+      roundOf: classified.roundOf,
       agent,
       live,
       configFile: ctx.configFile.saveTo,

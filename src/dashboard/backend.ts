@@ -6,7 +6,7 @@
 import { listIncidents } from "../agent/incidents.js";
 import type { MonitorSnapshot } from "../agent/monitor-types.js";
 import { en, ru, type DashboardKey } from "../core/i18n/dashboard.js";
-import type { Diagnosis } from "../core/types.js";
+import type { Diagnosis, RoundResult } from "../core/types.js";
 import type { UndoReport } from "../fixes/engine.js";
 import type { JournalEntry } from "../fixes/journal.js";
 import { chartCache, type ChartView, type ChartWindow } from "./chart.js";
@@ -30,6 +30,8 @@ export interface BackendDeps extends Omit<SettingsDeps, "say"> {
   dataDir: string;
   version: string;
   snapshot(): MonitorSnapshot;
+  /** The round a diagnosis was made from (views.ts `rememberRounds`), for the plain "what the agent saw". */
+  roundOf?(d: Diagnosis): RoundResult | null;
   agent: DashboardAgent;
   /** Opens the file manager with the file selected. */
   revealFile(path: string): void;
@@ -84,7 +86,11 @@ export function createBackend(deps: BackendDeps): DashboardBackend {
   const save = settingsSaver(settingsDeps);
   const charts = chartCache(deps.dataDir);
   let lastBundle: string | null = null;
-  const status = (): StatusView => statusView(deps.snapshot(), deps.words, language());
+  const status = (): StatusView => {
+    const s = deps.snapshot();
+    const round = s.lastDiagnosis === null ? null : (deps.roundOf?.(s.lastDiagnosis) ?? null);
+    return statusView(s, deps.words, language(), round);
+  };
   const diagnose = single(async () => {
     await deps.agent.diagnose();
     return status();

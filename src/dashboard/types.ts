@@ -28,11 +28,10 @@ export interface StatusView {
     headline: string;
     meaning: string;
     confidence: Confidence;
-    /** The evidence lines that explain the failure, first; then the rest. */
-    problems: string[];
-    context: string[];
+    /** What the agent saw, in plain sentences in the page's language (`diagnose`'s); no codes. */
+    saw: string[];
     advice: { text: string; step: number | null }[];
-    /** Every evidence line with its code, for the details part. */
+    /** Every evidence line (the core's technical English) with its code, for the details part. */
     details: { text: string; code: string | null }[];
   } | null;
 }

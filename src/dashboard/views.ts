@@ -1,14 +1,17 @@
 /**
  * The agent's state in the shapes the page reads (src/dashboard/types.ts). Pure mappers: the monitor's snapshot,
  * incidents and journal entries in, views out. Words the core owns (verdict titles, fix titles) come through
- * {@link DashboardWords}, so the one catalogue that names them names them here too.
+ * {@link DashboardWords}, so the one catalogue that names them names them here too; the status card's meaning,
+ * advice and "what the agent saw" come from that catalogue as `diagnose` says them (src/report/diagnose-text.ts).
  */
 import type { MonitorSnapshot } from "../agent/monitor-types.js";
 import type { Incident } from "../agent/incidents.js";
-import { iconForVerdict, verdictTitle } from "../core/alert-text.js";
+import { DEFAULT_VARIANT } from "../core/advice.js";
+import { adviceText, iconForVerdict, verdictTitle } from "../core/alert-text.js";
 import { sanitizeForDisplay } from "../core/display-text.js";
 import { messages } from "../core/i18n/index.js";
-import type { VerdictId } from "../core/types.js";
+import type { Diagnosis, RoundResult, VerdictId } from "../core/types.js";
+import { plainEvidence } from "../report/diagnose-text.js";
 import { isUndoable } from "../fixes/engine.js";
 import { findFix } from "../fixes/catalog/index.js";
 import type { JournalEntry } from "../fixes/journal.js";
@@ -28,9 +31,39 @@ export const coreWords: DashboardWords = {
 
 const line = (s: string): string => sanitizeForDisplay(s, { maxLength: 600 });
 
-/** The monitor's snapshot as the status card shows it. */
-export function statusView(s: MonitorSnapshot, words: DashboardWords, language: PageLanguage): StatusView {
+/** Which round each diagnosis was made from. */
+export interface RoundMemory {
+  /** `classify`, remembering the round behind each diagnosis it makes (the monitor's `classify` dep). */
+  classify(round: RoundResult): Diagnosis;
+  /** The round `d` was made from; null for a diagnosis this memory did not make. */
+  roundOf(d: Diagnosis): RoundResult | null;
+}
+
+/**
+ * Wraps `classify` so the status card can say what the agent saw in plain words: the monitor classifies the merged
+ * picture (fresh results merged with older ones), and that round, not the last one probed, is what its diagnosis
+ * says. Held weakly: a diagnosis nobody keeps takes its round with it.
+ */
+export function rememberRounds(classify: (round: RoundResult) => Diagnosis): RoundMemory {
+  const rounds = new WeakMap<Diagnosis, RoundResult>();
+  return {
+    classify(round) {
+      const d = classify(round);
+      rounds.set(d, round);
+      return d;
+    },
+    roundOf: (d) => rounds.get(d) ?? null,
+  };
+}
+
+/**
+ * The monitor's snapshot as the status card shows it, in the page's language: the verdict's name, what it means,
+ * what the agent saw (plain sentences from `round`, the round the last diagnosis was made from; none without it) and
+ * what to do. Codes, target ids and raw errors are in `details` only.
+ */
+export function statusView(s: MonitorSnapshot, words: DashboardWords, language: PageLanguage, round: RoundResult | null = null): StatusView {
   const d = s.lastDiagnosis;
+  const m = messages(language);
   const paused = s.mode === "paused";
   return {
     icon: paused || s.status === "unknown" ? "unknown" : s.status === "problem" ? "problem" : iconForVerdict(s.verdict),
@@ -46,12 +79,11 @@ export function statusView(s: MonitorSnapshot, words: DashboardWords, language: 
       d === null
         ? null
         : {
-            headline: line(d.headline),
-            meaning: line(d.meaning),
+            headline: line(words.verdictTitle(d.verdict, language)),
+            meaning: line(m.verdicts.meaning[d.variant ?? DEFAULT_VARIANT[d.verdict]]),
             confidence: d.confidence,
-            problems: d.evidence.filter((e) => e.severity === "problem").map((e) => line(e.text)),
-            context: d.evidence.filter((e) => e.severity !== "problem").map((e) => line(e.text)),
-            advice: d.advice.map((a) => ({ text: line(a.text), step: a.step })),
+            saw: round === null ? [] : plainEvidence(round, d, m).map(line),
+            advice: d.advice.map((a) => ({ text: line(adviceText(a, m)), step: a.step })),
             details: d.evidence.map((e) => ({ text: line(e.text), code: e.code ?? null })),
           },
   };

@@ -47,6 +47,9 @@ const shot = async (name: string): Promise<string> => {
 };
 const config = (): Record<string, unknown> => JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
 const text = (sel: string): Promise<string> => page.locator(sel).innerText();
+/** The status section's text as a player reads it, without the (closed) technical details part. */
+const outsideDetails = (): Promise<string> =>
+  page.evaluate<string>('(() => { const c = document.getElementById("status").cloneNode(true); c.querySelector("#details").remove(); return c.textContent; })()');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "tca-dashboard-"));
@@ -126,7 +129,8 @@ describeBrowser("the dashboard in headless Chromium, served by the running agent
     await world.setGroup("bsg", "refuse");
     await expect.poll(() => page.locator("#status-card").getAttribute("data-icon"), { timeout: 20_000 }).toBe("down");
     await expect.poll(() => text("#verdict"), { timeout: 10_000 }).toMatch(/can't reach Tarkov's servers|Tarkov servers are down/);
-    expect((await page.locator("#evidence li").allInnerTexts()).join("\n")).toMatch(/refused|BSG/i);
+    expect((await page.locator("#evidence li").allInnerTexts()).join("\n")).toMatch(/BSG's \d+ servers answered: the connections were refused/);
+    expect(await outsideDetails()).not.toMatch(/TCP_|ECONN/);
     expect(await text("#advice")).not.toBe("");
     await expect.poll(() => page.locator("#incidents tr.incident-row").count(), { timeout: 10_000 }).toBe(2);
     expect(await page.locator("#incidents tr.incident-row").first().innerText()).toMatch(/still going/);
@@ -210,9 +214,21 @@ describeBrowser("the dashboard in headless Chromium, served by the running agent
     expect((config() as { ui: { language: string } }).ui.language).toBe("ru");
     await page.evaluate("window.scrollTo(0, 0)");
     await shot("dashboard-ru.png");
+    // A drop in Russian: the status card says what the agent saw in plain Russian; the codes only in the details.
+    await world.setGroup("bsg", "refuse");
+    await expect.poll(() => page.locator("#status-card").getAttribute("data-icon"), { timeout: 20_000 }).toBe("down");
+    await expect.poll(async () => (await page.locator("#evidence li").allInnerTexts())[0] ?? "", { timeout: 10_000 }).toMatch(/^Ни один из \d+ серверов? BSG не ответил: в соединении отказано\.$/);
+    for (const line of await page.locator("#evidence li").allInnerTexts()) expect(line).toMatch(/[а-яё]/i);
+    expect(await text("#meaning")).toMatch(/[а-яё]/i);
+    for (const line of await page.locator("#advice li").allInnerTexts()) expect(line).toMatch(/[а-яё]/i);
+    expect(await outsideDetails()).not.toMatch(/TCP_|ECONN|\b(?:the|your|servers)\b/i);
+    expect(await page.locator("#details-list").textContent()).toMatch(/TCP_REFUSED/);
+    await shot("dashboard-ru-down.png");
+    await world.setGroup("bsg", "up");
+    await expect.poll(() => page.locator("#status-card").getAttribute("data-icon"), { timeout: 20_000 }).toBe("ok");
     await page.selectOption("#language", "en");
     await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
-  });
+  }, 60_000);
 
   it("loaded nothing from anywhere but the agent", () => {
     const foreign = requests.filter((r) => !r.startsWith(url) && !r.startsWith("data:"));

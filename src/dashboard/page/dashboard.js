@@ -141,7 +141,7 @@ function renderStatus(v) {
   const d = v.diagnosis;
   $("meaning").textContent = d ? d.meaning : "";
   const evidence = $("evidence");
-  const lines = d ? (d.problems.length > 0 ? d.problems : d.context.slice(0, 5)) : [];
+  const lines = d ? d.saw : [];
   evidence.replaceChildren(...lines.map((l) => el("li", l)));
   $("saw-box").hidden = lines.length === 0;
   const advice = $("advice");
