@@ -190,11 +190,13 @@ export class Agent {
     this.guard("event output", () => this.deps.print(this.deps.eventsJson ? jsonForTerminal(e) : sanitizeForDisplay(this.describe(e))));
     const d = this.deps.monitor.state().lastDiagnosis;
     const fixable = (e.event === "down" || e.event === "verdict") && d !== null && d.verdict === e.verdict;
+    // A held toast's wait is counted from when the event came, not from when its queued toast job ran.
+    const arrivedAt = this.now();
     this.enqueue(async () => {
       // The drop's one toast names the fix for its next step, so the listing must be fresh first.
       const hint = fixable ? await this.fixHint(d) : null;
       const toast = this.toastFor(e, d, hint);
-      if (toast !== null) this.toast(toast, e);
+      if (toast !== null) this.toast(toast, e, arrivedAt);
       if (fixable) await this.runAutoFix(d, e.incidentId);
       else await this.refreshFixes(d);
     });
@@ -272,11 +274,10 @@ export class Agent {
   }
 
   /** Shows a toast now, or holds it until the raid ends (one summary instead of toasts over the game). */
-  private toast(text: AlertText, e: AgentEvent): void {
+  private toast(text: AlertText, e: AgentEvent, heldAt = this.now()): void {
     if (this.deps.notifier === null) return;
     if (this.holding()) {
       const at = new Date(e.at);
-      const heldAt = this.now();
       if (e.event === "maintenance") this.held.push({ heldAt, event: { kind: "maintenance", at, message: e.message } });
       else if (e.event === "up") this.held.push({ heldAt, event: { kind: "recovery", at, verdict: e.previousVerdict, durationMs: e.durationMs } });
       else if (e.event === "down" || e.event === "verdict" || e.event === "reminder") this.held.push({ heldAt, event: { kind: e.event === "verdict" ? "change" : "drop", at, verdict: e.verdict } });

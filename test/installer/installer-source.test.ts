@@ -15,8 +15,8 @@ const launcher = readFileSync(join(ROOT, "installer", "launcher.nsi"), "utf8");
 const define = (name: string) => new RegExp(`^!define ${name} "([^"]*)"$`, "m").exec(nsi)?.[1];
 
 describe("installer/installer.nsi agrees with the agent", () => {
-  it("AppUserModelID on the Start-menu shortcut = the notifier's appId (src/cli/main.ts APP_ID)", () => {
-    const main = readFileSync(join(ROOT, "src", "cli", "main.ts"), "utf8");
+  it("AppUserModelID on the Start-menu shortcut = the notifier's appId (src/cli/context.ts APP_ID)", () => {
+    const main = readFileSync(join(ROOT, "src", "cli", "context.ts"), "utf8");
     expect(define("APP_ID")).toBe(/const APP_ID = "([^"]+)"/.exec(main)?.[1]);
   });
   it("Start with Windows value the uninstaller removes = the one the agent writes", () => {

@@ -11,6 +11,9 @@ let lastStatus = null;
 let lastSettings = null;
 /** "Use this folder" picked but no folder saved yet: a settings update arriving meanwhile must not switch it back. */
 let choosingFolder = false;
+// What the player typed in the folder box and has not saved (or was refused): an update from another save, arriving
+// later over the event stream, must not replace it.
+let folderDraft = null;
 
 const $ = (id) => document.getElementById(id);
 
@@ -386,7 +389,7 @@ function renderSettings(s) {
   $("game-auto").checked = !custom;
   $("game-custom").checked = custom;
   const dir = $("game-dir");
-  if (document.activeElement !== dir) dir.value = s.game.setting !== "auto" ? s.game.setting : choosingFolder ? dir.value : (s.game.inUse ?? "");
+  if (document.activeElement !== dir) dir.value = folderDraft !== null && custom ? folderDraft : s.game.setting !== "auto" ? s.game.setting : choosingFolder ? dir.value : (s.game.inUse ?? "");
   dir.disabled = !custom;
   $("game-save").disabled = !custom;
   const status = [];
@@ -467,6 +470,7 @@ function wireSettings() {
   });
   $("game-auto").addEventListener("change", () => {
     choosingFolder = false;
+    folderDraft = null;
     save([{ key: "game.installDir", value: "auto" }], $("fs-game"));
   });
   $("game-custom").addEventListener("change", () => {
@@ -478,12 +482,17 @@ function wireSettings() {
   const saveDir = async () => {
     const typed = $("game-dir").value;
     // Refused (a relative path, a typo): the player corrects what they typed instead of typing it again.
-    if (!(await save([{ key: "game.installDir", value: typed }], $("fs-game")))) {
+    folderDraft = typed;
+    if (await save([{ key: "game.installDir", value: typed }], $("fs-game"))) {
+      folderDraft = null;
+      if (lastSettings) renderSettings(lastSettings);
+    } else {
       choosingFolder = true;
       if (lastSettings) renderSettings(lastSettings);
       $("game-dir").value = typed;
     }
   };
+  $("game-dir").addEventListener("input", (e) => (folderDraft = e.target.value));
   $("game-save").addEventListener("click", saveDir);
   $("game-dir").addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
