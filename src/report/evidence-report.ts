@@ -21,7 +21,7 @@ export interface EvidenceReportOptions {
   version: string;
   now?: number;
   game?: GameFacts | null;
-  /** The player's language for the page's own words; English when absent (the letters are English either way). */
+  /** The player's language for the page's own words; English when absent (the ISP letter follows it; the BSG ticket stays English). */
   messages?: Messages;
 }
 
@@ -57,6 +57,12 @@ export function readFixRows(dataDir: string, from: number, to: number): FixRow[]
   return rows.sort((a, b) => a.at - b.at);
 }
 
+/** A path trace as the letters quote it: its reading in English, and the reading itself for other languages. */
+function traceFact(trace: { target: string; hops: Parameters<typeof readTrace>[0]; t: number }): NonNullable<LetterFacts["trace"]> {
+  const read = readTrace(trace.hops, trace.target);
+  return { target: trace.target, reading: T.traceReading(read), read, t: trace.t };
+}
+
 /** The facts both letters are written from. */
 export function letterFacts(model: EvidenceModel, game: GameFacts | null | undefined): LetterFacts {
   const failedPairs = model.targets
@@ -85,7 +91,7 @@ export function letterFacts(model: EvidenceModel, game: GameFacts | null | undef
     controls: model.controlsWhileBsgFailed,
     resolvers: model.resolvers,
     liveness: model.liveness.overall,
-    trace: trace ? { target: trace.target, reading: T.traceReading(readTrace(trace.hops, trace.target)), t: trace.t } : null,
+    trace: trace ? traceFact(trace) : null,
     gatewayFine: model.gateway.failed === 0,
     raidServer: raid ? { address: raidServerAddress(raid), datacenter: raid.datacenter, location: raid.location, at: Date.parse(raid.at) } : null,
     gameErrors: (game?.errors ?? []).slice(-10).map((e) => e.text),
@@ -102,7 +108,7 @@ export async function buildEvidenceReport(o: EvidenceReportOptions): Promise<Evi
   const model = builder.finish({ skippedLines: stats.skippedLines, cappedDays: stats.cappedDays });
   const fixes = readFixRows(o.dataDir, o.from, o.to);
   const facts = letterFacts(model, o.game);
-  const isp = ispLetter(facts);
+  const isp = ispLetter(facts, o.messages);
   const bsg = bsgTicket(facts);
   const html = renderReportHtml({ model, version: o.version, generatedAt: o.now ?? Date.now(), fixes, ispLetter: isp, bsgTicket: bsg, raidServers: o.game?.raidServers ?? [], ...(o.messages ? { messages: o.messages } : {}) });
   return { html, model, facts, fixes, isp, bsg, stats };

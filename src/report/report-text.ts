@@ -112,7 +112,8 @@ export interface LetterFacts {
   controls: Ratio;
   resolvers: { resolver: string; bsg: Ratio }[];
   liveness: { n: number; lost: number; lossPct: number; p50: number | null; p95: number | null };
-  trace: { target: string; reading: string; t: number } | null;
+  /** `reading` in English (summary.md); `read`: the same reading, for a letter in the player's language. */
+  trace: { target: string; reading: string; read: TraceReading; t: number } | null;
   gatewayFine: boolean;
   raidServer: { address: string; datacenter: string | null; location: string | null; at: number } | null;
   gameErrors: string[];
@@ -123,43 +124,47 @@ export interface LetterFacts {
 const list = (xs: string[]): string => xs.map((x) => `- ${x}`).join("\n");
 
 /** The letter for the ISP: what fails, where, when, how often, and what was ruled out. No raid server ids. */
-export function ispLetter(f: LetterFacts): string {
+export function ispLetter(f: LetterFacts, m: Messages = EN): string {
+  const w = reportWords(m);
+  const L = m.report.isp;
   const tz = `UTC${offsetOf(f.to)}`;
   const failed = f.failedPairs.filter((p) => p.failed > 0);
   const lines = [
-    "Hello,",
+    L.hello,
     "",
-    `I have a recurring connection problem reaching the servers of the game Escape from Tarkov (Battlestate Games) from my connection. A monitoring tool on my PC recorded it between ${localTime(f.from)} and ${localTime(f.to)} (${tz}).`,
+    L.intro(localTime(f.from), localTime(f.to), tz),
     "",
-    failed.length === 0
-      ? "In this period the game's servers failed too rarely to show a pattern; the measurements are below."
-      : "What failed (address and port, the step that failed, how often):",
+    failed.length === 0 ? L.tooFew : L.whatFailed,
     ...(failed.length === 0
       ? []
       : [
           list(
-            failed.map(
-              (p) =>
-                `${p.hostPort}${p.addresses.length ? ` (${p.addresses.join(", ")})` : ""}: ${PHASE_WORDS[p.phase]} failed ${ofTimes(p)} checks${p.code ? `, mostly "${codeWords(p.code)}"` : ""}${p.first !== null && p.last !== null ? `, between ${localTime(p.first)} and ${localTime(p.last)}` : ""}`,
+            failed.map((p) =>
+              L.failedPair(
+                p.hostPort,
+                p.addresses.join(", "),
+                m.report.phase[p.phase],
+                w.ofTimes(p.failed, p.n),
+                p.code ? w.codeWords(p.code) : null,
+                p.first !== null && p.last !== null ? L.between(localTime(p.first), localTime(p.last)) : null,
+              ),
             ),
           ),
         ]),
     "",
     f.incidents.length === 0
-      ? "No outage lasted long enough to be confirmed (three failed checks in a row)."
-      : `Confirmed outages (${tz}):\n${list(f.incidents.map((i) => `${localTime(i.start)} to ${i.end === null ? "ongoing" : localTime(i.end)} (${duration(i.durationMs)}): ${i.verdicts.map(verdictWords).join(", then ")}`))}`,
+      ? L.noOutage
+      : `${L.outages(tz)}\n${list(f.incidents.map((i) => L.outage(localTime(i.start), i.end === null ? L.ongoing : localTime(i.end), w.duration(i.durationMs), i.verdicts.map(w.verdictWords).join(L.then))))}`,
     "",
-    `At the same moments, other sites (Cloudflare, Google, Microsoft) failed ${ofTimes(f.controls)} checks, and my router answered${f.gatewayFine ? "" : " (not always)"}: my own line and home network were working.`,
-    f.liveness.n > 0
-      ? `Quick connection tests to the game's servers: ${f.liveness.n} tests, ${f.liveness.lost} lost (${f.liveness.lossPct.toFixed(1)} %), median ${f.liveness.p50 ?? "–"} ms, 95th percentile ${f.liveness.p95 ?? "–"} ms.`
-      : "",
-    resolverSentence(f.resolvers),
-    f.statusPageDown ? "" : "The game's own status page did not report an outage at these times.",
-    f.trace ? `A path trace to ${f.trace.target} taken during an outage (${bothTimes(f.trace.t)}): ${f.trace.reading}` : "",
+    L.controls(w.ofTimes(f.controls.failed, f.controls.n), f.gatewayFine),
+    f.liveness.n > 0 ? L.liveness(f.liveness.n, f.liveness.lost, f.liveness.lossPct.toFixed(1), String(f.liveness.p50 ?? "–"), String(f.liveness.p95 ?? "–")) : "",
+    w.resolverSentence(f.resolvers),
+    f.statusPageDown ? "" : L.statusGreen,
+    f.trace ? L.trace(f.trace.target, bothTimes(f.trace.t), w.traceReading(f.trace.read)) : "",
     "",
-    "Could you please check the routing from my connection to these addresses? The full report with the raw measurements is attached.",
+    L.ask,
     "",
-    "Thank you.",
+    L.thanks,
   ];
   return lines.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
 }

@@ -1,6 +1,7 @@
 // The evidence report in the player's language: the built `tarkov-agent report` with `ui.language: "ru"` writes the
 // page's own words (headings, table heads, cards, chart labels, verdict names, durations) from the Russian side of
-// the catalogue, and none of the English ones; the letters to the ISP and BSG stay English. Opened in headless
+// the catalogue, and none of the English ones; the letter to the ISP is Russian too (the player's ISP reads it), the
+// BSG ticket stays English (every BSG support agent reads English). Opened in headless
 // Debian Chromium so a person can look at test-results/report-ru.png.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -46,8 +47,13 @@ describe.skipIf(missing !== null)(`the evidence report in Russian${missing ? ` (
     expect(cli.code, cli.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
     expect(html).toContain('<html lang="ru">');
-    // The page without the two letters (they stay English).
-    const page = html.slice(0, html.indexOf('<pre class="letter" id="isp-letter">')) + html.slice(html.lastIndexOf("</pre>"));
+    // The page without the BSG ticket (it stays English).
+    const page = html.slice(0, html.indexOf('<pre class="letter" id="bsg-ticket">')) + html.slice(html.lastIndexOf("</pre>"));
+    // The ISP letter: Russian sentences around the facts (the failed step in Russian, the outage with its duration).
+    const isp = html.slice(html.indexOf('<pre class="letter" id="isp-letter">'), html.indexOf('<pre class="letter" id="bsg-ticket">'));
+    for (const ru of [RU.report.isp.hello, RU.report.isp.whatFailed, RU.report.isp.ask, RU.report.isp.thanks, `«${RU.report.phase.tcp}»`, RU.verdicts.name["bsg-unreachable"]]) expect(isp).toContain(ru);
+    for (const en of [EN.report.isp.hello, EN.report.isp.ask, EN.report.isp.thanks, EN.report.phase.tcp, " failed ", " checks"]) expect(isp).not.toContain(en);
+    expect(isp).toMatch(/\(30 мин\)/);
     for (const ru of [RU.report.title, RU.report.incidentsTitle, RU.report.cardIncidents, RU.report.chartLegendBsg, RU.report.chartReachable, RU.report.failuresTitle, RU.report.footer]) {
       expect(page).toContain(ru);
     }

@@ -1,8 +1,8 @@
 /**
  * The evidence report (HTML) and summary.md: headings, table heads, the chart's legend, the words for each step
  * and failure code, and how to read a path trace. Times come in already written (src/report/report-text.ts writes
- * them as "local (UTC+1) = UTC", which a support desk in another zone needs). The letters to the ISP and to BSG
- * support are not here yet: they stay English (see report-text.ts).
+ * them as "local (UTC+1) = UTC", which a support desk in another zone needs). The letter to the ISP is here too
+ * (the player's ISP reads it); the BSG ticket stays English (every BSG support agent reads English).
  */
 import { count, number, plural } from "./format.js";
 
@@ -63,6 +63,30 @@ export const en = {
   noFixes: "No fixes in this period: the agent changed nothing on this PC.",
   fixesHead: ["When (local)", "Fix", "Approved by", "Outcome", "Message"],
   ispTitle: "Letter to your internet provider",
+  /** The letter to the ISP, written as the player (first person), in the player's language: their ISP reads it. */
+  isp: {
+    hello: "Hello,",
+    intro: (from: string, to: string, tz: string) =>
+      `I have a recurring connection problem reaching the servers of the game Escape from Tarkov (Battlestate Games) from my connection. A monitoring tool on my PC recorded it between ${from} and ${to} (${tz}).`,
+    tooFew: "In this period the game's servers failed too rarely to show a pattern; the measurements are below.",
+    whatFailed: "What failed (address and port, the step that failed, how often):",
+    failedPair: (hostPort: string, addresses: string, step: string, ofTimes: string, mostly: string | null, between: string | null) =>
+      `${hostPort}${addresses ? ` (${addresses})` : ""}: ${step} failed ${ofTimes} checks${mostly ? `, mostly "${mostly}"` : ""}${between ? `, between ${between}` : ""}`,
+    between: (from: string, to: string) => `${from} and ${to}`,
+    noOutage: "No outage lasted long enough to be confirmed (three failed checks in a row).",
+    outages: (tz: string) => `Confirmed outages (${tz}):`,
+    outage: (from: string, to: string, lasted: string, causes: string) => `${from} to ${to} (${lasted}): ${causes}`,
+    then: ", then ",
+    ongoing: "ongoing",
+    controls: (ofTimes: string, gatewayAlways: boolean) =>
+      `At the same moments, other sites (Cloudflare, Google, Microsoft) failed ${ofTimes} checks, and my router answered${gatewayAlways ? "" : " (not always)"}: my own line and home network were working.`,
+    liveness: (n: number, lost: number, lossPct: string, p50: string, p95: string) =>
+      `Quick connection tests to the game's servers: ${n} tests, ${lost} lost (${lossPct} %), median ${p50} ms, 95th percentile ${p95} ms.`,
+    statusGreen: "The game's own status page did not report an outage at these times.",
+    trace: (target: string, at: string, reading: string) => `A path trace to ${target} taken during an outage (${at}): ${reading}`,
+    ask: "Could you please check the routing from my connection to these addresses? The full report with the raw measurements is attached.",
+    thanks: "Thank you.",
+  },
   bsgTitle: "Text for a BSG support ticket",
   copyHint: "Select the text and copy it into your e-mail or ticket. It contains no personal data beyond what is shown here.",
   maintenanceTitle: "BSG maintenance announced",
@@ -178,6 +202,29 @@ export const ru: typeof en = {
   noFixes: "Исправлений за этот период нет: агент ничего не менял на этом компьютере.",
   fixesHead: ["Когда (местное)", "Исправление", "Кто одобрил", "Результат", "Сообщение"],
   ispTitle: "Письмо вашему интернет-провайдеру",
+  isp: {
+    hello: "Здравствуйте!",
+    intro: (from: string, to: string, tz: string) =>
+      `С моего подключения регулярно пропадает связь с серверами игры Escape from Tarkov (Battlestate Games). Программа мониторинга на моём компьютере записала это с ${from} по ${to} (${tz}).`,
+    tooFew: "За этот период серверы игры сбоили слишком редко, чтобы была видна закономерность; замеры приведены ниже.",
+    whatFailed: "Что не проходило (адрес и порт, шаг, на котором был сбой, как часто):",
+    failedPair: (hostPort: string, addresses: string, step: string, ofTimes: string, mostly: string | null, between: string | null) =>
+      `${hostPort}${addresses ? ` (${addresses})` : ""}: шаг «${step}» не прошёл в ${ofTimes} проверок${mostly ? `, чаще всего «${mostly}»` : ""}${between ? `, с ${between}` : ""}`,
+    between: (from: string, to: string) => `${from} по ${to}`,
+    noOutage: "Ни один обрыв не длился достаточно долго, чтобы его подтвердить (три неудачные проверки подряд).",
+    outages: (tz: string) => `Подтверждённые обрывы (${tz}):`,
+    outage: (from: string, to: string, lasted: string, causes: string) => `с ${from} по ${to} (${lasted}): ${causes}`,
+    then: ", затем ",
+    ongoing: "продолжается",
+    controls: (ofTimes: string, gatewayAlways: boolean) =>
+      `В те же моменты другие сайты (Cloudflare, Google, Microsoft) не ответили в ${ofTimes} проверок, а мой роутер отвечал${gatewayAlways ? "" : " (не всегда)"}: моя линия и домашняя сеть работали.`,
+    liveness: (n: number, lost: number, lossPct: string, p50: string, p95: string) =>
+      `Быстрые тесты соединения с серверами игры: ${n} тестов, потеряно ${lost} (${lossPct} %), медиана ${p50} мс, 95-й процентиль ${p95} мс.`,
+    statusGreen: "Страница состояния самой игры в это время не сообщала о сбоях.",
+    trace: (target: string, at: string, reading: string) => `Трассировка до ${target} во время обрыва (${at}): ${reading}`,
+    ask: "Проверьте, пожалуйста, маршрутизацию от моего подключения до этих адресов. Полный отчёт с исходными замерами приложен.",
+    thanks: "Спасибо.",
+  },
   bsgTitle: "Текст для обращения в поддержку BSG",
   copyHint: "Выделите текст и скопируйте его в письмо или обращение. Личных данных, кроме показанных здесь, в нём нет.",
   maintenanceTitle: "BSG объявила технические работы",
