@@ -245,7 +245,8 @@ export class EvidenceModelBuilder {
     }
   }
 
-  private addRound(r: Extract<HistoryRecord, { k: "round" }>): void {
+  /** What every round counts, failed or not: the round, the router, the status page; its bucket and incident. */
+  private countRound(r: Pick<CompactRound, "gw" | "st" | "t">) {
     this.rounds++;
     if (r.gw !== "unknown") {
       this.gateway.n++;
@@ -256,8 +257,11 @@ export class EvidenceModelBuilder {
       if (r.st !== "ok") this.statusPageBad.failed++;
     }
     this.firstSampleAt = Math.min(this.firstSampleAt, r.t);
-    const b = this.buckets[this.bucket(r.t)];
-    const inc = this.incidentAt(r.t);
+    return { b: this.buckets[this.bucket(r.t)], inc: this.incidentAt(r.t) };
+  }
+
+  private addRound(r: Extract<HistoryRecord, { k: "round" }>): void {
+    const { b, inc } = this.countRound(r);
     let bsgFailed = false;
     const controls = ratio();
     for (const s of r.tg) {
@@ -308,18 +312,7 @@ export class EvidenceModelBuilder {
 
   /** A round in which every target passed every step it tried: the same counts as `addRound`, without failures. */
   private addPassedRound(r: CompactRound): void {
-    this.rounds++;
-    if (r.gw !== "unknown") {
-      this.gateway.n++;
-      if (r.gw !== "alive") this.gateway.failed++;
-    }
-    if (r.st !== "unknown" && r.st !== "disabled") {
-      this.statusPageBad.n++;
-      if (r.st !== "ok") this.statusPageBad.failed++;
-    }
-    this.firstSampleAt = Math.min(this.firstSampleAt, r.t);
-    const b = this.buckets[this.bucket(r.t)];
-    const inc = this.incidentAt(r.t);
+    const { b, inc } = this.countRound(r);
     let controls = 0;
     for (const s of r.set) {
       const row = this.targets.get(s.id) ?? this.target({ id: s.id, g: s.g, p: s.p, ms: [], ...(s.h ? { h: s.h } : {}), ...(s.a ? { a: s.a } : {}) });
