@@ -232,7 +232,9 @@ describe("under wine: install, first start, upgrade, uninstall", { timeout: 600_
   it("the agent the installer started writes Start with Windows for its user, and says fixes are unavailable", async () => {
     await vi.waitFor(async () => expect(await wine.regQuery(RUN, "TarkovConnectionAgent")).toContain(`"${INSTALL}\\tarkov-agent.exe"`), { timeout: 180_000, interval: 2_000 });
     await vi.waitFor(() => expect(agentLog()).toContain('"message":"fixes unavailable"'), { timeout: 60_000, interval: 1_000 });
-    expect(agentLog()).toContain("Start with Windows turned on (first start)");
+    // The Run value is in the registry as soon as reg.exe wrote it; the agent logs the line only after reg.exe has
+    // exited and its exit was read, which under a loaded wine can be seconds later.
+    await vi.waitFor(() => expect(agentLog()).toContain("Start with Windows turned on (first start)"), { timeout: 60_000, interval: 1_000 });
     expect(lockPid()).not.toBeNull();
   });
 
