@@ -99,6 +99,11 @@ export function localStamp(t: number): { local: string; offset: string } {
   return { local: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${offset}`, offset };
 }
 
+/** Where a zip is written until it is complete (then renamed to `out`); one per process, so two agents never share it. */
+export function partialPath(out: string): string {
+  return `${out}.partial-${process.pid}`;
+}
+
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 
 /** How a file's bytes are to be decoded, from its first bytes; an error = not text (left out). */
@@ -206,7 +211,7 @@ export async function createBundle(o: BundleOptions): Promise<BundleResult> {
   const manifestItems: ManifestItem[] = [];
   const stamp = localStamp(o.now);
   const zip = o.preview ? null : new yazl.ZipFile();
-  const partial = o.out === null ? null : `${o.out}.partial-${process.pid}`;
+  const partial = o.out === null ? null : partialPath(o.out);
   let written: Promise<void> = Promise.resolve();
   let ws: ReturnType<typeof createWriteStream> | null = null;
   if (zip && partial) {
@@ -222,12 +227,17 @@ export async function createBundle(o: BundleOptions): Promise<BundleResult> {
     written.catch(() => undefined);
     zip.outputStream.pipe(file);
   }
+  // A zip that cannot be written (its folder missing, the disk full) stops the output, and with it every item's
+  // stream: each item waits for its own end or for this, whichever comes first, so the failure ends the bundle
+  // instead of leaving it waiting forever.
+  const writeFailed = new Promise<never>((_, reject) => void written.catch(reject));
+  writeFailed.catch(() => undefined);
   const mtime = new Date(o.now);
 
   const add = async (path: string, source: ManifestItem["source"], s: Streamed, file?: Ready): Promise<void> => {
     if (zip) zip.addReadStream(s.stream, path, { mtime, compressionLevel: COMPRESSION_LEVEL });
     else s.stream.resume(); // preview: run the pipeline, keep nothing
-    const r = await s.done;
+    const r = await Promise.race([s.done, writeFailed]);
     // A log the game or the agent kept writing: what went in ends where the file ended when it was listed.
     if (file !== undefined && !r.notes.some((n) => n.startsWith("grew"))) {
       const size = (await stat(file.item.file).catch(() => null))?.size ?? 0;
@@ -249,7 +259,8 @@ export async function createBundle(o: BundleOptions): Promise<BundleResult> {
     zip?.outputStream.unpipe();
     if (ws !== null) {
       const closing = ws;
-      await new Promise<void>((resolve) => closing.destroy().once("close", () => resolve()));
+      // A stream that failed on its own (a folder that does not exist) has closed already and says so only once.
+      if (!closing.closed) await new Promise<void>((resolve) => closing.destroy().once("close", () => resolve()));
     }
     if (partial) await unlink(partial).catch(() => undefined);
     throw e;
