@@ -5,18 +5,18 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
+import { unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { readHistory } from "../agent/evidence-history.js";
 import type { Diagnosis } from "../core/types.js";
-import { buildEvidenceReport } from "../report/evidence-report.js";
 import { osUserNames } from "../redact.js";
 import type { ScriptRunner } from "../ports/powershell.js";
-import { createBundle, DEFAULT_CAP_BYTES, localStamp, type BundleResult } from "./bundle.js";
-import { mergeRaidServers, readGameFacts, type RaidServerSource } from "./game-facts.js";
-import { takeNetworkSnapshot, ssidsIn } from "./network-snapshot.js";
+import { DEFAULT_CAP_BYTES, localStamp, partialPath, type BundleResult } from "./bundle.js";
+import { runBundleJob, type BundleJob, type BundleLate } from "./bundle-job.js";
+import { defaultBundleThreadUrl, runBundleThread } from "./bundle-thread.js";
+import type { RaidServer, RaidServerSource } from "./game-facts.js";
+import { takeNetworkSnapshot } from "./network-snapshot.js";
 import type { PoolChoice } from "./redaction-pool.js";
-import { renderSummary } from "./summary-md.js";
 
 export interface SupportBundleOptions {
   out?: string | null;
@@ -44,6 +44,8 @@ export interface SupportBundleDeps {
   env?: NodeJS.ProcessEnv;
   /** Where redaction runs (tests and the bench choose; default: by size). */
   pool?: PoolChoice;
+  /** The compiled bundle thread (default: the one next to this module, if compiled); null: run on this thread. */
+  thread?: URL | null;
 }
 
 /** `%LOCALAPPDATA%\Battlestate Games\BsgLauncher\Logs` (eft-facts §5.1) when LOCALAPPDATA is set. */
@@ -94,64 +96,45 @@ export function revealFile(path: string, onError: (e: Error) => void, plat: Node
   }
 }
 
-/** BSG addresses the agent connected to (from the history): support needs them, so they are never masked. */
-async function bsgAddresses(dataDir: string, from: number, to: number): Promise<string[]> {
-  const out = new Set<string>();
-  await readHistory(dataDir, from, to, (r) => {
-    if (r.k === "round") for (const t of r.tg) if (t.g === "b" && t.a) out.add(t.a);
-  });
-  return [...out];
-}
-
-/** Makes the bundle (or its preview). */
+/** Makes the bundle (or its preview): in a thread of its own when the compiled one is there (./bundle-thread.ts). */
 export async function makeSupportBundle(deps: SupportBundleDeps, o: SupportBundleOptions = {}): Promise<BundleResult> {
   const now = (deps.now ?? Date.now)();
   const days = o.days ?? 7;
   const from = now - days * 86_400_000;
-  const gameLogsDir = o.gameLogs === false ? null : deps.gameLogsDir;
-  const [fromLogs, current, snapshot] = await Promise.all([
-    readGameFacts(gameLogsDir, { since: from }),
-    deps.currentDiagnosis().catch(() => null),
-    takeNetworkSnapshot(deps.runner),
-  ]);
-  let live: ReturnType<RaidServerSource["raidServers"]> = [];
+  let live: RaidServer[] = [];
   try {
-    live = deps.raidServers?.raidServers() ?? [];
+    live = (deps.raidServers?.raidServers() ?? []).filter((r) => Date.parse(r.at) >= from);
   } catch {
     // a game watch that cannot answer adds nothing
   }
-  const game = { ...fromLogs, raidServers: mergeRaidServers(fromLogs.raidServers, live.filter((r) => Date.parse(r.at) >= from)) };
-  const report = await buildEvidenceReport({ dataDir: deps.dataDir, from, to: now, version: deps.version, now, game });
-  const summary = renderSummary({ now, version: deps.version, current, model: report.model, facts: report.facts, fixes: report.fixes, game, days });
-  const diagnoses = {
-    now: current,
-    confirmed: [] as unknown[],
-  };
-  await readHistory(deps.dataDir, from, now, (r) => {
-    if (r.k === "event" && (r.e === "down" || r.e === "verdict") && diagnoses.confirmed.length < 200) diagnoses.confirmed.push({ at: new Date(r.t).toISOString(), event: r.e, verdict: r.v, incidentId: r.inc, headline: r.h ?? null, evidence: r.ev ?? [] });
-  });
-  const keep = [...(await bsgAddresses(deps.dataDir, from, now)), ...game.raidServers.map((r) => r.ip)];
-  const redaction = { enabled: o.redact !== false, userNames: osUserNames(deps.env ?? process.env), ssids: ssidsIn(snapshot), keepAddresses: [...new Set(keep)] };
-  const out = o.preview ? null : (o.out ?? join(desktopDir(deps.env) ?? deps.dataDir, bundleFileName(now)));
-  const result = await createBundle({
+  const job: BundleJob = {
     dataDir: deps.dataDir,
-    gameLogsDir,
+    version: deps.version,
+    gameLogsDir: o.gameLogs === false ? null : deps.gameLogsDir,
     launcherLogsDir: o.gameLogs === false ? null : deps.launcherLogsDir,
-    days,
     now,
-    out,
+    days,
+    liveRaidServers: live,
+    userNames: osUserNames(deps.env ?? process.env),
+    out: o.preview ? null : (o.out ?? join(desktopDir(deps.env) ?? deps.dataDir, bundleFileName(now))),
     preview: o.preview === true,
     capBytes: o.capBytes ?? DEFAULT_CAP_BYTES,
-    version: deps.version,
-    redaction,
-    pool: deps.pool,
-    generated: [
-      { path: "summary.md", text: summary },
-      { path: "report.html", text: report.html },
-      { path: "diagnoses.json", text: JSON.stringify(diagnoses, null, 2) + "\n" },
-      { path: "network.json", text: JSON.stringify(snapshot, null, 2) + "\n" },
-    ],
-  });
-  return result;
+    redact: o.redact !== false,
+    pool: deps.pool === undefined ? undefined : { workers: deps.pool.workers, workerHref: deps.pool.workerUrl === undefined ? undefined : (deps.pool.workerUrl?.href ?? null) },
+  };
+  // Taken while the job reads the game's logs; neither can fail the bundle.
+  const late: Promise<BundleLate> = Promise.all([deps.currentDiagnosis().catch(() => null), takeNetworkSnapshot(deps.runner)]).then(([current, snapshot]) => ({ current, snapshot }));
+  // Awaited by the job only after the game's logs are read: an early failure must not count as unhandled meanwhile.
+  late.catch(() => undefined);
+  const thread = deps.thread === undefined ? defaultBundleThreadUrl() : deps.thread;
+  if (thread === null) return runBundleJob(job, late);
+  try {
+    return await runBundleThread(thread, job, late);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ERR_WORKER_OUT_OF_MEMORY") throw e;
+    // The thread's bounded heap was not enough for this bundle: it died mid-way, so its unfinished zip is removed
+    // here, and the bundle is made on this thread, which can grow.
+    if (job.out !== null) await unlink(partialPath(job.out)).catch(() => undefined);
+    return runBundleJob(job, late);
+  }
 }
-
