@@ -28,6 +28,9 @@ export const en = {
   autostart: "Start with Windows",
   autostartTip: "Start the agent when you sign in to Windows",
   autostartFailed: "Start with Windows could not be changed",
+  /** Windows would not let the agent read the setting: not "off", which would be a guess. */
+  autostartUnknown: "Start with Windows (could not be read)",
+  autostartUnknownTip: "Windows did not let the agent read this setting. Click to turn it on.",
   noNotice: "(no message)",
   noticeTip: "A message Windows did not show as a notification. Click to dismiss.",
   /** Replaces the Fixes submenu's title when fixes cannot run on this PC. */
@@ -80,6 +83,8 @@ export const ru: typeof en = {
   autostart: "Запускать вместе с Windows",
   autostartTip: "Запускать агент при входе в Windows",
   autostartFailed: "Не удалось изменить запуск вместе с Windows",
+  autostartUnknown: "Запускать вместе с Windows (не удалось прочитать)",
+  autostartUnknownTip: "Windows не дала агенту прочитать эту настройку. Щёлкните, чтобы включить.",
   noNotice: "(нет сообщения)",
   noticeTip: "Сообщение, которое Windows не показала как уведомление. Щёлкните, чтобы скрыть.",
   fixesNeedWindowsPowerShell: "Для исправлений нужен Windows PowerShell",
