@@ -200,6 +200,6 @@ describe("createDesktop with the fake tray", () => {
     await d.start(actions(), INITIAL_VIEW);
     appendFileSync(trayCmd, "die 9\n"); // replayed by the restarted fake too: it dies again
     await vi.waitFor(() => expect(said).toHaveLength(1), { timeout: 5_000 });
-    expect(said[0]).toMatch(/^The tray icon stopped \(exit code 9\) and was restarted 1 times without lasting\./);
+    expect(said[0]).toMatch(/^The tray icon stopped \(exit code 9\) and was restarted 1 time without lasting\./);
   });
 });
