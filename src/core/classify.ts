@@ -252,7 +252,7 @@ export function classify(round: RoundResult): Diagnosis {
     confidence: finding.confidence,
     // The words are the catalogue's (src/core/i18n/verdicts.ts), in English here: people read them in their language.
     headline: EN.verdicts.name[verdict],
-    meaning: meaningOf({ verdict, variant: finding.variant, evidence }, EN),
+    meaning: meaningOf({ verdict, variant: finding.variant, evidence, confidence: finding.confidence }, EN),
     evidence,
     advice: adviceFor(finding.variant, { interceptor: finding.interceptor ?? null, firewallBlock: firewallBlocks(round.extraEvidence) }),
   };

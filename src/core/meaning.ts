@@ -1,6 +1,7 @@
 /**
- * What a diagnosis means, in the reader's language: the variant's text, and for `bsg-unreachable` the text of what
- * was seen (refused is not "timed out"). Every surface that shows the meaning (classify's English field, `diagnose`,
+ * What a diagnosis means, in the reader's language: the variant's text, and where the variant's text would claim more
+ * than was seen, the text of what was seen (`bsg-unreachable`: refused is not "timed out"; `no-internet`: the router
+ * is not said to answer when it could not be checked). Every surface that shows the meaning (classify's English field, `diagnose`,
  * the dashboard) picks it here, so they say the same thing. Pure.
  */
 import { DEFAULT_VARIANT } from "./advice.js";
@@ -33,11 +34,13 @@ export function unreachableHow(d: Pick<Diagnosis, "evidence">): UnreachableHow |
 }
 
 /** The meaning of a diagnosis as the reader's catalogue says it (a diagnosis without a variant: its verdict's default). */
-export function meaningOf(d: Pick<Diagnosis, "verdict" | "variant" | "evidence">, m: Messages): string {
+export function meaningOf(d: Pick<Diagnosis, "verdict" | "variant" | "evidence" | "confidence">, m: Messages): string {
   const variant = d.variant ?? DEFAULT_VARIANT[d.verdict];
   if (variant === "bsg-unreachable") {
     const how = unreachableHow(d);
     if (how !== null) return m.verdicts.unreachableBy[how];
   }
+  // classify's no-internet rule is high-confidence exactly when the router answered; otherwise it was not checked.
+  if (variant === "no-internet" && d.confidence !== "high") return m.verdicts.noInternetRouterUnchecked;
   return m.verdicts.meaning[variant];
 }

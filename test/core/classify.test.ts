@@ -58,7 +58,7 @@ describe("verdict variants (README table)", () => {
   });
 });
 
-describe("bsg-unreachable says what was seen, in both languages", () => {
+describe("the meaning says what was seen, in both languages", () => {
   const ru = messages("ru");
   it.each([
     ["refused", [{ id: "prod", fail: "TCP_REFUSED" }, { id: "gw", fail: "TCP_REFUSED" }], /are refused/, /отклоняют соединения/],
@@ -94,8 +94,19 @@ describe("bsg-unreachable says what was seen, in both languages", () => {
   });
 
   it("a stored diagnosis without a variant or codes reads as its verdict's general text", () => {
-    expect(meaningOf({ verdict: "bsg-unreachable", evidence: [] }, ru)).toBe(ru.verdicts.meaning["bsg-unreachable"]);
-    expect(meaningOf({ verdict: "dns-failure", evidence: [] }, EN)).toBe(EN.verdicts.meaning["resolver-fails"]);
+    expect(meaningOf({ verdict: "bsg-unreachable", evidence: [], confidence: "high" }, ru)).toBe(ru.verdicts.meaning["bsg-unreachable"]);
+    expect(meaningOf({ verdict: "dns-failure", evidence: [], confidence: "high" }, EN)).toBe(EN.verdicts.meaning["resolver-fails"]);
+  });
+
+  it("no-internet says the router answers only when it was seen answering", () => {
+    const seen = classify(round({ bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }], controls: [{ id: "cf", fail: "TCP_TIMEOUT" }], gateway: "alive" }));
+    expect(seen.meaning).toMatch(/^Your router answers/);
+    const unchecked = classify(round({ bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }], controls: [{ id: "cf", fail: "TCP_TIMEOUT" }], gateway: "unknown" }));
+    expect(unchecked.variant).toBe("no-internet");
+    expect(unchecked.meaning).not.toMatch(/router answers/);
+    expect(unchecked.meaning).toMatch(/router could not be checked/);
+    expect(meaningOf(unchecked, ru)).toMatch(/роутер проверить не удалось/);
+    expect(meaningOf(seen, ru)).toMatch(/^Роутер отвечает/);
   });
 });
 

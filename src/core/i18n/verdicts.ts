@@ -56,6 +56,8 @@ export const en = {
     cut: "Other sites work and BSG does not report an outage, but connections to BSG's servers are cut right after they start. Something on the way ends them: your ISP's filtering, a regional block or a firewall.",
     noRoute: "Other sites work and BSG does not report an outage, but your connection finds no route to BSG's servers. That points at your ISP's routing or a regional block.",
   } satisfies Record<UnreachableHow, string>,
+  /** `no-internet` when the router could not be checked: the variant's text says the router answers, unseen here. */
+  noInternetRouterUnchecked: "No site on the internet answers, and the router could not be checked: the fault is on your line or in your home network. This is not BSG.",
   /** The one next step when a diagnosis carries no advice of its own. */
   action: {
     ok: "Nothing to do: you can play.",
@@ -112,6 +114,7 @@ export const ru: typeof en = {
     cut: "Другие сайты открываются, BSG о сбое не сообщает, но соединения с серверами BSG обрываются сразу после начала. Их прерывает что-то по пути: фильтрация у провайдера, региональная блокировка или файрвол.",
     noRoute: "Другие сайты открываются, BSG о сбое не сообщает, но ваше подключение не находит маршрута до серверов BSG. Скорее всего, дело в маршрутизации вашего провайдера или региональной блокировке.",
   },
+  noInternetRouterUnchecked: "Ни один сайт в интернете не отвечает, а роутер проверить не удалось: неполадка на вашей линии или в домашней сети. Это не BSG.",
   action: {
     ok: "Ничего делать не нужно: можно играть.",
     maintenance: "С вашей стороны чинить нечего: дождитесь, пока BSG закончит. Когда всё заработает, придёт уведомление.",
