@@ -72,7 +72,10 @@ export function createDesktop(o: DesktopOptions): Desktop {
 
   const readAutostart = async () => {
     if (!autostart.supported) return;
-    extras.startWithWindows = (await autostart.isEnabled()) ?? false;
+    const on = await autostart.isEnabled();
+    // Unreadable is not "off": the menu says it could not be read rather than show an unticked box as fact.
+    extras.startWithWindows = on ?? "unknown";
+    if (on === null) log.warn("Start with Windows: the Run key could not be read");
   };
 
   return {

@@ -21,6 +21,7 @@ import {
 } from "./evidence.js";
 import { EN } from "./i18n/index.js";
 import { interceptorOf, type Interceptor } from "./interception.js";
+import { meaningOf } from "./meaning.js";
 import {
   certAnswered,
   firstFailure,
@@ -244,14 +245,15 @@ export function classify(round: RoundResult): Diagnosis {
     ...(round.deadlineHit ? [{ kind: "missing" as const, text: "The round hit its overall deadline; slow checks were cut short." }] : []),
     ...(round.extraEvidence ?? []),
   ].filter((e) => !seen.has(e.text));
+  const evidence = [...finding.why, ...context];
   return {
     verdict,
     variant: finding.variant,
     confidence: finding.confidence,
     // The words are the catalogue's (src/core/i18n/verdicts.ts), in English here: people read them in their language.
     headline: EN.verdicts.name[verdict],
-    meaning: EN.verdicts.meaning[finding.variant],
-    evidence: [...finding.why, ...context],
+    meaning: meaningOf({ verdict, variant: finding.variant, evidence, confidence: finding.confidence }, EN),
+    evidence,
     advice: adviceFor(finding.variant, { interceptor: finding.interceptor ?? null, firewallBlock: firewallBlocks(round.extraEvidence) }),
   };
 }

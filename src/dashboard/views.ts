@@ -6,7 +6,7 @@
  */
 import type { MonitorSnapshot } from "../agent/monitor-types.js";
 import type { Incident } from "../agent/incidents.js";
-import { DEFAULT_VARIANT } from "../core/advice.js";
+import { meaningOf } from "../core/meaning.js";
 import { adviceText, iconForVerdict, verdictTitle } from "../core/alert-text.js";
 import { sanitizeForDisplay } from "../core/display-text.js";
 import { messages } from "../core/i18n/index.js";
@@ -80,7 +80,7 @@ export function statusView(s: MonitorSnapshot, words: DashboardWords, language: 
         ? null
         : {
             headline: line(words.verdictTitle(d.verdict, language)),
-            meaning: line(m.verdicts.meaning[d.variant ?? DEFAULT_VARIANT[d.verdict]]),
+            meaning: line(meaningOf(d, m)),
             confidence: d.confidence,
             saw: round === null ? [] : plainEvidence(round, d, m).map(line),
             advice: d.advice.map((a) => ({ text: line(adviceText(a, m)), step: a.step })),

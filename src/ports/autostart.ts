@@ -54,9 +54,14 @@ export function createAutostart(opts: { installDir: string; registry: Registry; 
     async isEnabled() {
       if (!supported) return null;
       const values = await opts.registry.readKey(RUN_KEY, null);
-      if (values === null) return false; // the Run key itself can be missing on a fresh profile
-      const v = values.get(AUTOSTART_VALUE.toLowerCase());
-      return v !== undefined && pointsAt(v.data, launcher);
+      if (values !== null) {
+        const v = values.get(AUTOSTART_VALUE.toLowerCase());
+        return v !== undefined && pointsAt(v.data, launcher);
+      }
+      // Not read: the Run key can be missing on a fresh profile (off), but reg.exe exits 1 for "access denied" and
+      // bad syntax as well, and its message is in the PC's language. Off only when the key is known not to exist.
+      const exists = opts.registry.keyExists === undefined ? false : await opts.registry.keyExists(RUN_KEY, null);
+      return exists === false ? false : null;
     },
     async setEnabled(on) {
       if (!supported) return { ok: false, message: unsupportedReason ?? "not supported" };

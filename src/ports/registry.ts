@@ -130,6 +130,8 @@ export interface RegExeResult {
   /** Exit code; null when reg.exe could not run at all. */
   code: number | null;
   error: string | null;
+  /** What it printed (ASCII is safe; other letters come in the console's OEM code page, see above). */
+  stdout?: string;
 }
 
 /** Runs reg.exe; never rejects. */
@@ -138,9 +140,9 @@ export type RegRunner = (args: string[], timeoutMs: number) => Promise<RegExeRes
 export const runRegExe: RegRunner = (args, timeoutMs) =>
   new Promise((resolve) => {
     try {
-      execFile(system32("reg.exe"), args, { windowsHide: true, timeout: timeoutMs, encoding: "utf8" }, (err, _stdout, stderr) => {
-        if (err === null) resolve({ code: 0, error: null });
-        else resolve({ code: typeof err.code === "number" ? err.code : null, error: (stderr || err.message).trim() });
+      execFile(system32("reg.exe"), args, { windowsHide: true, timeout: timeoutMs, encoding: "utf8" }, (err, stdout, stderr) => {
+        if (err === null) resolve({ code: 0, error: null, stdout });
+        else resolve({ code: typeof err.code === "number" ? err.code : null, error: (stderr || err.message).trim(), stdout });
       });
     } catch (e) {
       resolve({ code: null, error: (e as Error).message });
@@ -151,6 +153,12 @@ export const runRegExe: RegRunner = (args, timeoutMs) =>
 export interface Registry {
   /** The values of exactly this key (not its subkeys), or null. */
   readKey(key: string, view: RegistryView): Promise<RegistryKeyValues | null>;
+  /**
+   * Whether the key exists, null when that cannot be told. reg.exe exits 1 both for "no such key" and for "access
+   * denied", so a null `readKey` alone cannot say "missing"; this can. Optional: a registry without it (an
+   * in-memory stand-in) answers readKey null only for a missing key.
+   */
+  keyExists?(key: string, view: RegistryView): Promise<boolean | null>;
   setString(key: string, name: string, data: string): Promise<RegExeResult>;
   deleteValue(key: string, name: string): Promise<RegExeResult>;
 }
@@ -186,6 +194,19 @@ export function regExeRegistry(opts: { run?: RegRunner; timeoutMs?: number; onEr
       } finally {
         if (dir !== null) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       }
+    },
+    async keyExists(key, view) {
+      // `reg query <parent>` (not recursive) lists the parent's subkeys by their long names, one a line; its exit code
+      // and its ASCII key names are the same in every Windows language (the error text is not).
+      const cut = key.lastIndexOf("\\");
+      if (cut <= 0) return null;
+      const r = await run(["query", key.slice(0, cut), ...(view ? [`/reg:${view}`] : [])], timeoutMs);
+      if (r.code !== 0 || r.stdout === undefined) {
+        opts.onError?.(`reg query ${key.slice(0, cut)}`, r.error ?? "no output");
+        return null;
+      }
+      const want = longKeyName(key).toLowerCase();
+      return r.stdout.split(/\r?\n/).some((line) => line.trim().toLowerCase() === want);
     },
     setString: (key, name, data) => run(["add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f"], timeoutMs),
     deleteValue: (key, name) => run(["delete", key, "/v", name, "/f"], timeoutMs),

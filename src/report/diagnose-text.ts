@@ -5,7 +5,7 @@
  * lines, the connection table, the DNS comparison and certificates. Nothing is said twice.
  * Plain text (no colours, no box drawing) so it survives any Windows console code page.
  */
-import { DEFAULT_VARIANT } from "../core/advice.js";
+import { meaningOf } from "../core/meaning.js";
 import { adviceText } from "../core/alert-text.js";
 import { sanitizeForDisplay } from "../core/display-text.js";
 import { clockWithZone, date } from "../core/i18n/format.js";
@@ -137,7 +137,7 @@ export function renderDiagnoseText(round: RoundResult, d: Diagnosis, m: Messages
   const seconds = (round.durationMs / 1000).toFixed(1);
   const out: string[] = [];
   out.push(`${ok ? "[ OK ]" : "[FAIL]"} ${m.verdicts.name[d.verdict]}${t.confidence[d.confidence]}`);
-  out.push(`       ${m.verdicts.meaning[d.variant ?? DEFAULT_VARIANT[d.verdict]]}`);
+  out.push(`       ${meaningOf(d, m)}`);
   out.push("");
   out.push(`${t.checkedAt(date(at, m.locale), clockWithZone(at), m.locale === "ru" ? seconds.replace(".", ",") : seconds)}${round.deadlineHit ? ` ${t.cutShort}` : ""}`);
   out.push("");

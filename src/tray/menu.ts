@@ -33,8 +33,12 @@ export interface TrayView {
   undo?: { dns: number; all: number };
   /** The language of the menu's own words (the status line and tooltip come in already written). */
   locale?: Locale;
-  /** "Start with Windows" checkbox; null or absent where it does not apply (not Windows, not installed): hidden. */
-  startWithWindows?: boolean | null;
+  /**
+   * "Start with Windows" checkbox; null or absent where it does not apply (not Windows, not installed): hidden.
+   * "unknown" when Windows would not say (the Run key could not be read): shown unchecked, saying so; a click
+   * turns it on.
+   */
+  startWithWindows?: boolean | "unknown" | null;
   /** The last message that could not be shown as a toast (toasts off or broken); shown until clicked. */
   notice?: string | null;
   /** Why fixes cannot run here (e.g. no Windows PowerShell); replaces the Fixes submenu's title. */
@@ -128,7 +132,7 @@ export function buildMenu(view: TrayView): MenuItemModel[] {
     item("restore-dns", t.restoreDns, undo.dns > 0 ? t.restoreDnsTip : t.restoreDnsNothingTip, { enabled: undo.dns > 0 }),
     item("undo-all", t.undoAll, undo.all > 0 ? t.undoAllTip(undo.all) : t.undoAllNothingTip, { enabled: undo.all > 0 }),
     item("auto-fix", t.autoFix, t.autoFixTip, { checked: view.autoFix }),
-    item("autostart", t.autostart, t.autostartTip, {
+    item("autostart", view.startWithWindows === "unknown" ? t.autostartUnknown : t.autostart, view.startWithWindows === "unknown" ? t.autostartUnknownTip : t.autostartTip, {
       checked: view.startWithWindows === true,
       hidden: view.startWithWindows === null || view.startWithWindows === undefined,
     }),
@@ -187,7 +191,7 @@ export function commandFor(key: ItemKey, view: TrayView): MenuCommand | null {
     case "undo-all":
       return (view.undo?.all ?? 0) > 0 ? { kind: "undo-all" } : null;
     case "autostart":
-      return view.startWithWindows === null || view.startWithWindows === undefined ? null : { kind: "toggle-autostart", enable: !view.startWithWindows };
+      return view.startWithWindows === null || view.startWithWindows === undefined ? null : { kind: "toggle-autostart", enable: view.startWithWindows !== true };
     case "notice":
       return view.notice ? { kind: "dismiss-notice" } : null;
     default: {

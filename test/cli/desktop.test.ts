@@ -161,6 +161,19 @@ describe("createDesktop with the fake tray", () => {
     await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 17 && m.item.checked === false)).toBe(true), { timeout: 3_000 });
   });
 
+  it("Start with Windows that Windows would not let it read shows as 'could not be read', not as off", async () => {
+    const autostart = { ...fakeAutostart(), isEnabled: async () => null };
+    const log = logger();
+    const dataDir = mkdtempSync(join(root, "data-"));
+    writeFileSync(join(dataDir, "autostart.json"), '{"firstStartDone":true}');
+    const d = createDesktop({ installDir, dataDir, appId: "a", appName: "A", notifications: false, headless: false, logger: log, say: () => undefined, autostart });
+    desktops.push(d);
+    expect(await d.start(actions(), INITIAL_VIEW)).toBe(true);
+    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0));
+    expect(sent()[0]!.items!.find((i) => i.__id === 17)).toMatchObject({ title: "Start with Windows (could not be read)", hidden: false });
+    expect(log.lines).toContain("Start with Windows: the Run key could not be read");
+  });
+
   it("headless runs never write Start with Windows", async () => {
     const autostart = fakeAutostart();
     const d = createDesktop({ installDir, dataDir: mkdtempSync(join(root, "data-")), appId: "a", appName: "A", notifications: false, headless: true, logger: logger(), say: () => undefined, autostart });
@@ -187,6 +200,6 @@ describe("createDesktop with the fake tray", () => {
     await d.start(actions(), INITIAL_VIEW);
     appendFileSync(trayCmd, "die 9\n"); // replayed by the restarted fake too: it dies again
     await vi.waitFor(() => expect(said).toHaveLength(1), { timeout: 5_000 });
-    expect(said[0]).toMatch(/^The tray icon stopped \(exit code 9\) and was restarted 1 times without lasting\./);
+    expect(said[0]).toMatch(/^The tray icon stopped \(exit code 9\) and was restarted 1 time without lasting\./);
   });
 });

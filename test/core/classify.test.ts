@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { classify, targetState } from "../../src/core/classify.js";
+import { EN, messages } from "../../src/core/i18n/index.js";
 import { INTERCEPTORS, interceptorOf } from "../../src/core/interception.js";
+import { meaningOf } from "../../src/core/meaning.js";
 import { VARIANT_IDS, VARIANTS, VERDICT_IDS, type VerdictId } from "../../src/core/types.js";
 import { INTERCEPTION_SAMPLES, PUBLIC_ISSUERS } from "../world/interception-samples.js";
 import { round, target, type RoundSpec } from "../helpers/round-builder.js";
@@ -53,6 +55,58 @@ describe("verdict variants (README table)", () => {
 
   it("covers every variant id", () => {
     expect(new Set(variantCases.map((c) => c[2]))).toEqual(new Set(VARIANT_IDS));
+  });
+});
+
+describe("the meaning says what was seen, in both languages", () => {
+  const ru = messages("ru");
+  it.each([
+    ["refused", [{ id: "prod", fail: "TCP_REFUSED" }, { id: "gw", fail: "TCP_REFUSED" }], /are refused/, /отклоняют соединения/],
+    ["timed out", [{ id: "prod", fail: "TCP_TIMEOUT" }, { id: "gw", fail: "TLS_TIMEOUT" }], /get no answer in time/, /не отвечают на соединения вовремя/],
+    ["cut", [{ id: "prod", fail: "TCP_RESET" }, { id: "gw", fail: "TLS_HANDSHAKE" }], /are cut right after they start/, /обрываются сразу после начала/],
+    ["no route", [{ id: "prod", fail: "NET_UNREACHABLE" }, { id: "gw", fail: "NET_UNREACHABLE" }], /finds no route/, /не находит маршрута/],
+  ] as const)("%s", (_how, bsg, en, russian) => {
+    const d = classify(round({ bsg: [...bsg], controls: upCtl }));
+    expect(d.variant).toBe("bsg-unreachable");
+    expect(d.meaning).toMatch(en);
+    expect(meaningOf(d, EN)).toBe(d.meaning);
+    expect(meaningOf(d, ru)).toMatch(russian);
+  });
+
+  it("a refused connection is never called timed out or cut", () => {
+    const d = classify(round({ bsg: [{ id: "prod", fail: "TCP_REFUSED" }], controls: upCtl }));
+    expect(d.meaning).not.toMatch(/time|cut/);
+    expect(meaningOf(d, ru)).not.toMatch(/обрыва|вовремя/);
+  });
+
+  it("failures of different kinds get the general text, which names no kind", () => {
+    const d = classify(round({ bsg: [{ id: "prod", fail: "TCP_REFUSED" }, { id: "gw", fail: "TCP_TIMEOUT" }], controls: upCtl }));
+    expect(d.variant).toBe("bsg-unreachable");
+    expect(d.meaning).toBe(EN.verdicts.meaning["bsg-unreachable"]);
+    expect(d.meaning).not.toMatch(/refused|time|cut/);
+    expect(meaningOf(d, ru)).toBe(ru.verdicts.meaning["bsg-unreachable"]);
+  });
+
+  it("a control that timed out does not make BSG's refusals read as timeouts", () => {
+    const d = classify(round({ bsg: [{ id: "prod", fail: "TCP_REFUSED" }], controls: [{ id: "cf" }, { id: "google", fail: "TCP_TIMEOUT" }] }));
+    expect(d.variant).toBe("bsg-unreachable");
+    expect(d.meaning).toBe(EN.verdicts.meaning["bsg-unreachable"]);
+  });
+
+  it("a stored diagnosis without a variant or codes reads as its verdict's general text", () => {
+    expect(meaningOf({ verdict: "bsg-unreachable", evidence: [], confidence: "high" }, ru)).toBe(ru.verdicts.meaning["bsg-unreachable"]);
+    expect(meaningOf({ verdict: "dns-failure", evidence: [], confidence: "high" }, EN)).toBe(EN.verdicts.meaning["resolver-fails"]);
+  });
+
+  it("no-internet says the router answers only when it was seen answering", () => {
+    const seen = classify(round({ bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }], controls: [{ id: "cf", fail: "TCP_TIMEOUT" }], gateway: "alive" }));
+    expect(seen.meaning).toMatch(/^Your router answers/);
+    const unchecked = classify(round({ bsg: [{ id: "prod", fail: "TCP_TIMEOUT" }], controls: [{ id: "cf", fail: "TCP_TIMEOUT" }], gateway: "unknown" }));
+    expect(unchecked.variant).toBe("no-internet");
+    expect(unchecked.meaning).not.toMatch(/router answers/);
+    expect(unchecked.meaning).toMatch(/router could not be checked/);
+    expect(meaningOf(unchecked, ru)).toMatch(/роутер проверить не удалось/);
+    expect(meaningOf(seen, ru)).toMatch(/^Роутер отвечает/);
   });
 });
 

@@ -168,3 +168,39 @@ describe("times, durations and counts read one way", () => {
     expect(plural("en", 9, { one: "check", other: "checks" })).toBe("checks");
   });
 });
+
+describe("sentences with a count agree with it (1 time, 2 times; 1 раз, 2 раза, 5 раз)", () => {
+  const en = EN;
+  const ru = messages("ru");
+  it("the tray's gave-up message", () => {
+    expect([1, 2, 5].map((n) => en.tray.gaveUpRestarts("exit code 9", n).match(/restarted (\d+ \w+)/)![1])).toEqual(["1 time", "2 times", "5 times"]);
+    expect([1, 2, 5, 21].map((n) => ru.tray.gaveUpRestarts("код выхода 9", n).match(/перезапускали (\d+ \S+?),/)![1])).toEqual(["1 раз", "2 раза", "5 раз", "21 раз"]);
+  });
+
+  it("no '(s)' left in English counts, and the verb agrees", () => {
+    expect(en.tray.damagedNote(1)).toBe('1 damaged fix record set aside: see "tarkov-agent fix history"');
+    expect(en.tray.damagedNote(3)).toMatch(/^3 damaged fix records set aside/);
+    expect(en.cli.fixFlags.toUndo(1)).toBe("1 change to undo");
+    expect(en.cli.historyCount(2)).toBe("2 changes, newest first:");
+    expect(en.cli.undoneCount(1)).toBe("1 change");
+    expect(en.cli.allGood(1, "21:04")).toBe("All good: BSG reachable, 1 check, 21:04");
+    expect(en.cli.damageSetAside(1, "f", null)).toMatch(/^note: 1 damaged journal record was set aside in f\./);
+    expect(en.cli.damageNotSetAside(4)).toMatch(/^note: 4 damaged journal records were skipped/);
+    expect(en.report.chartAlt(1)).toMatch(/; 1 incident shaded\.$/);
+    expect(en.report.isp.liveness(1, 0, "0", "40", "40")).toMatch(/: 1 test, 0 lost/);
+    expect(en.diagnose.bsgNone(1, "timeout")).toBe("BSG's server did not answer: timeout.");
+    expect(en.diagnose.bsgAll(1)).toBe("BSG's server answers.");
+    for (const area of [en.tray, en.cli, en.report, en.diagnose]) {
+      for (const f of Object.values(area).filter((v): v is (...a: number[]) => string => typeof v === "function")) {
+        const text = String(f(...Array.from({ length: f.length }, () => 1)));
+        expect(text, text).not.toMatch(/\(s\)/);
+      }
+    }
+  });
+
+  it("Russian counts take the word's form", () => {
+    expect([1, 2, 5].map((n) => ru.report.isp.liveness(n, 0, "0", "40", "40").match(/игры: (\d+ \S+),/)![1])).toEqual(["1 тест", "2 теста", "5 тестов"]);
+    expect(ru.diagnose.bsgNone(1, "тайм-аут")).toBe("Сервер BSG не ответил: тайм-аут.");
+    expect(ru.tray.damagedNote(1)).toMatch(/^Отложено повреждённых записей об исправлениях: 1\./);
+  });
+});

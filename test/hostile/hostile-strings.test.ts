@@ -70,7 +70,7 @@ describe("hostile strings in the agent's own files (built CLI)", () => {
     expect(fixJson.entries).toHaveLength(kept.length);
     for (const e of kept) expect(fixJson.entries.find((x) => x.id === e.id)).toMatchObject({ message: e.message, plan: e.plan });
     expect(fixJson.journalDamage.setAside).toBe(refused.length);
-    expect(byName.get("fix history")!.stdout).toMatch(/4 damaged journal record\(s\) were set aside/);
+    expect(byName.get("fix history")!.stdout).toMatch(/4 damaged journal records were set aside/);
 
     const histJson = JSON.parse(byName.get("history --json --limit 100")!.stdout) as { incidents: { id: string; evidence: { text: string }[] }[] };
     expect(histJson.incidents.map((i) => i.id).sort()).toEqual(HOSTILE.map((_, i) => `inc-${i}`).sort());

@@ -40,7 +40,7 @@ describe("journal damage in the tray", () => {
       await agent.start();
       await new Promise((r) => setTimeout(r, 10));
       if (damaged) {
-        expect(agent.view().tooltip).toMatch(/1 damaged fix record\(s\) set aside: see "tarkov-agent fix history"/);
+        expect(agent.view().tooltip).toMatch(/1 damaged fix record set aside: see "tarkov-agent fix history"/);
         expect(toasts.map((t) => t.title)).toEqual(["Some fix records were damaged"]);
         expect(warnings).toContain("fix journal has damaged records set aside");
       } else {

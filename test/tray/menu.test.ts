@@ -74,6 +74,13 @@ describe("buildMenu", () => {
     expect(at({ ...VIEW, startWithWindows: false })).toMatchObject({ hidden: false, checked: false });
   });
 
+  it("Start with Windows that could not be read says so instead of showing an unticked box as fact", () => {
+    const at = (v: TrayView) => buildMenu(v).find((i) => i.key === "autostart")!;
+    expect(at({ ...VIEW, startWithWindows: "unknown" })).toMatchObject({ title: "Start with Windows (could not be read)", hidden: false, checked: false, enabled: true });
+    expect(at({ ...VIEW, startWithWindows: "unknown", locale: "ru" })).toMatchObject({ title: "Запускать вместе с Windows (не удалось прочитать)", checked: false });
+    expect(commandFor("autostart", { ...VIEW, startWithWindows: "unknown" })).toEqual({ kind: "toggle-autostart", enable: true });
+  });
+
   it("an undelivered message shows under the status line until dismissed", () => {
     const notice = (v: TrayView) => buildMenu(v)[1]!;
     expect(notice(VIEW)).toMatchObject({ key: "notice", hidden: true });

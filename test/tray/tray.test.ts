@@ -397,7 +397,7 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
     appendFileSync(r.cmd, "die 2\n");
     // The restarted fake replays the command file from the start, so it dies again at once.
     await waitFor(() => onGaveUp.mock.calls.length === 1, 5_000);
-    expect(onGaveUp.mock.calls[0]![0]).toMatch(/^The tray icon stopped \(exit code 2\) and was restarted 1 times without lasting\. The agent keeps watching/);
+    expect(onGaveUp.mock.calls[0]![0]).toMatch(/^The tray icon stopped \(exit code 2\) and was restarted 1 time without lasting\. The agent keeps watching/);
     expect(h.alive).toBe(false);
     expect(() => h.update(OUTAGE)).not.toThrow();
   });

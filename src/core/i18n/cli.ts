@@ -2,8 +2,12 @@
  * The terminal: `run`'s greeting, event lines and goodbye, `history`, and `fix list|apply|undo|history`. Ids and
  * codes (verdict ids, fix ids, FIX_* codes) stay as they are: they are what a script or a support engineer greps.
  */
-import { count } from "./format.js";
+import { count, plural } from "./format.js";
 
+const CHECKS_EN = { one: "check", other: "checks" };
+const CHANGES_EN = { one: "change", other: "changes" };
+const RECORDS_EN = { one: "damaged journal record", other: "damaged journal records" };
+const WAS_EN = { one: "was", other: "were" };
 const CHECKS_RU = { one: "проверка", few: "проверки", many: "проверок", other: "проверки" };
 const CHANGES_RU = { one: "изменение", few: "изменения", many: "изменений", other: "изменения" };
 
@@ -19,7 +23,7 @@ export const en = {
   fixesUnavailable: (what: string, reason: string) =>
     `Fixes need ${what}, and ${reason}. The agent still watches your connection and explains problems; fixes are unavailable.`,
   alreadyRunning: (message: string) => message,
-  allGood: (checks: number, at: string) => `All good: BSG reachable, ${checks} checks, ${at}`,
+  allGood: (checks: number, at: string) => `All good: BSG reachable, ${count("en", checks, CHECKS_EN)}, ${at}`,
   goodbye: "Stopped watching the connection. Goodbye, and good raids.",
   gameNotFound: `Tarkov's game folder was not found: raid awareness is off until "game.installDir" is set in the config.`,
   down: (at: string, name: string, step: string | null) => `${at} Connection lost: ${name}.${step ? ` Next: ${step}` : ""}`,
@@ -46,7 +50,7 @@ export const en = {
     undoable: "undoable",
     oneWay: "one-way",
     restart: "restart needed",
-    toUndo: (n: number) => `${n} change(s) to undo`,
+    toUndo: (n: number) => `${count("en", n, CHANGES_EN)} to undo`,
   },
   adviceHeading: "Advice the agent cannot carry out:",
   because: (why: string) => `because ${why}`,
@@ -61,16 +65,16 @@ export const en = {
   rolledBack: (message: string) => `Rolled back: ${message}`,
   restartPc: "Restart the PC to finish.",
   undoHead: (ok: boolean, message: string) => `Undo: ${ok ? "ok" : "FAILED"}: ${message}`,
-  historyCount: (n: number) => `${n} change(s), newest first:`,
+  historyCount: (n: number) => `${count("en", n, CHANGES_EN)}, newest first:`,
   approvedBy: (who: string) => `by ${who}`,
   undoState: (state: string, by: string) => `undo: ${state} (${by})`,
   unknownFix: (id: string) => `unknown fix ${id} (see \`tarkov-agent fix list\`)`,
   providerOnlySwitch: "--provider only applies to switch-dns",
   idOrAll: "give either a fix/entry id or --all",
-  undoneCount: (n: number) => `${n} change(s)`,
+  undoneCount: (n: number) => count("en", n, CHANGES_EN),
   damageSetAside: (n: number, file: string, latest: string | null) =>
-    `note: ${n} damaged journal record(s) were set aside in ${file}${latest ? ` (latest: ${latest})` : ""}. They are not listed here and the agent cannot undo them; keep that file for support, or delete it once checked.`,
-  damageNotSetAside: (n: number) => `note: ${n} damaged journal record(s) were skipped and could not be moved aside (the folder is not writable).`,
+    `note: ${count("en", n, RECORDS_EN)} ${plural("en", n, WAS_EN)} set aside in ${file}${latest ? ` (latest: ${latest})` : ""}. They are not listed here and the agent cannot undo them; keep that file for support, or delete it once checked.`,
+  damageNotSetAside: (n: number) => `note: ${count("en", n, RECORDS_EN)} ${plural("en", n, WAS_EN)} skipped and could not be moved aside (the folder is not writable).`,
 };
 
 export const ru: typeof en = {

@@ -33,8 +33,8 @@ export const en = {
   systemStore: "the system store",
   notice: (text: string) => `BSG notice: ${text}`,
   // Plain sentences: what the agent saw
-  bsgAll: (n: number) => `BSG's servers answer: all ${n} of ${n}.`,
-  bsgNone: (n: number, why: string) => `None of BSG's ${n} servers answered: ${why}.`,
+  bsgAll: (n: number) => (n === 1 ? "BSG's server answers." : `BSG's servers answer: all ${n} of ${n}.`),
+  bsgNone: (n: number, why: string) => (n === 1 ? `BSG's server did not answer: ${why}.` : `None of BSG's ${n} servers answered: ${why}.`),
   bsgSome: (ok: number, n: number, why: string) => `${ok} of BSG's ${n} servers answered; the others failed: ${why}.`,
   bsgNotChecked: "None of the checks of BSG's servers could finish.",
   why: {
@@ -93,8 +93,8 @@ export const ru: typeof en = {
   trustedOnlyBy: (store: string) => `доверяет только ${store}`,
   systemStore: "системное хранилище",
   notice: (text: string) => `Сообщение BSG: ${text}`,
-  bsgAll: (n: number) => `Серверы BSG отвечают: все ${n} из ${n}.`,
-  bsgNone: (n: number, why: string) => `Ни один из ${count("ru", n, SERVERS_RU)} BSG не ответил: ${why}.`,
+  bsgAll: (n: number) => (n === 1 ? "Сервер BSG отвечает." : `Серверы BSG отвечают: все ${n} из ${n}.`),
+  bsgNone: (n: number, why: string) => (n === 1 ? `Сервер BSG не ответил: ${why}.` : `Ни один из ${count("ru", n, SERVERS_RU)} BSG не ответил: ${why}.`),
   bsgSome: (ok: number, n: number, why: string) => `Ответили ${ok} из ${count("ru", n, SERVERS_RU)} BSG; остальные нет: ${why}.`,
   bsgNotChecked: "Ни одна проверка серверов BSG не смогла завершиться.",
   why: {

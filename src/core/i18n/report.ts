@@ -6,7 +6,10 @@
  */
 import { count, number, plural } from "./format.js";
 
+const INCIDENTS_EN = { one: "incident", other: "incidents" };
+const TESTS_EN = { one: "test", other: "tests" };
 const INCIDENTS_RU = { one: "инцидент", few: "инцидента", many: "инцидентов", other: "инцидента" };
+const TESTS_RU = { one: "тест", few: "теста", many: "тестов", other: "теста" };
 const SAMPLES_RU = { one: "замер", few: "замера", many: "замеров", other: "замера" };
 
 export const en = {
@@ -23,7 +26,7 @@ export const en = {
   chartLegendLatency: "Connection time to BSG (median, ms)",
   chartLegendIncident: "Incident (connection to BSG down)",
   chartLegendOff: "Agent not watching",
-  chartAlt: (incidents: number) => `Chart of BSG and other sites' reachability and BSG connection time; ${incidents} incident(s) shaded.`,
+  chartAlt: (incidents: number) => `Chart of BSG and other sites' reachability and BSG connection time; ${count("en", incidents, INCIDENTS_EN)} shaded.`,
   incidentsTitle: "Incidents",
   /** Reads like `history`'s and `fix history`'s "No … yet" lines: what there is none of, then why. */
   noIncidents: "No incidents in this period: every drop the agent saw recovered before it could be confirmed (3 failed checks in a row).",
@@ -81,7 +84,7 @@ export const en = {
     controls: (ofTimes: string, gatewayAlways: boolean) =>
       `At the same moments, other sites (Cloudflare, Google, Microsoft) failed ${ofTimes} checks, and my router answered${gatewayAlways ? "" : " (not always)"}: my own line and home network were working.`,
     liveness: (n: number, lost: number, lossPct: string, p50: string, p95: string) =>
-      `Quick connection tests to the game's servers: ${n} tests, ${lost} lost (${lossPct} %), median ${p50} ms, 95th percentile ${p95} ms.`,
+      `Quick connection tests to the game's servers: ${count("en", n, TESTS_EN)}, ${lost} lost (${lossPct} %), median ${p50} ms, 95th percentile ${p95} ms.`,
     statusGreen: "The game's own status page did not report an outage at these times.",
     trace: (target: string, at: string, reading: string) => `A path trace to ${target} taken during an outage (${at}): ${reading}`,
     ask: "Could you please check the routing from my connection to these addresses? The full report with the raw measurements is attached.",
@@ -219,7 +222,7 @@ export const ru: typeof en = {
     controls: (ofTimes: string, gatewayAlways: boolean) =>
       `В те же моменты другие сайты (Cloudflare, Google, Microsoft) не ответили в ${ofTimes} проверок, а мой роутер отвечал${gatewayAlways ? "" : " (не всегда)"}: моя линия и домашняя сеть работали.`,
     liveness: (n: number, lost: number, lossPct: string, p50: string, p95: string) =>
-      `Быстрые тесты соединения с серверами игры: ${n} тестов, потеряно ${lost} (${lossPct} %), медиана ${p50} мс, 95-й процентиль ${p95} мс.`,
+      `Быстрые тесты соединения с серверами игры: ${count("ru", n, TESTS_RU)}, потеряно ${lost} (${lossPct} %), медиана ${p50} мс, 95-й процентиль ${p95} мс.`,
     statusGreen: "Страница состояния самой игры в это время не сообщала о сбоях.",
     trace: (target: string, at: string, reading: string) => `Трассировка до ${target} во время обрыва (${at}): ${reading}`,
     ask: "Проверьте, пожалуйста, маршрутизацию от моего подключения до этих адресов. Полный отчёт с исходными замерами приложен.",

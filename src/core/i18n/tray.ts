@@ -1,4 +1,9 @@
 /** The tray: its status line, tooltip and menu. Menu titles stay short (one line; a long one widens the menu). */
+import { count } from "./format.js";
+
+const DAMAGED_RECORDS_EN = { one: "damaged fix record", other: "damaged fix records" };
+const TIMES_EN = { one: "time", other: "times" };
+const TIMES_RU = { one: "раз", few: "раза", many: "раз", other: "раза" };
 
 export const en = {
   checking: "Checking the connection…",
@@ -7,7 +12,7 @@ export const en = {
   since: (name: string, at: string) => `${name} since ${at}`,
   pausedUntil: (at: string) => `Monitoring paused until ${at}`,
   tooltipHead: (status: string) => `Tarkov connection: ${status}`,
-  damagedNote: (n: number) => `${n} damaged fix record(s) set aside: see "tarkov-agent fix history"`,
+  damagedNote: (n: number) => `${count("en", n, DAMAGED_RECORDS_EN)} set aside: see "tarkov-agent fix history"`,
   diagnose: "Diagnose now",
   diagnoseTip: "Check the connection to Tarkov right away",
   fixes: "Fixes",
@@ -28,6 +33,9 @@ export const en = {
   autostart: "Start with Windows",
   autostartTip: "Start the agent when you sign in to Windows",
   autostartFailed: "Start with Windows could not be changed",
+  /** Windows would not let the agent read the setting: not "off", which would be a guess. */
+  autostartUnknown: "Start with Windows (could not be read)",
+  autostartUnknownTip: "Windows did not let the agent read this setting. Click to turn it on.",
   noNotice: "(no message)",
   noticeTip: "A message Windows did not show as a notification. Click to dismiss.",
   /** Replaces the Fixes submenu's title when fixes cannot run on this PC. */
@@ -36,7 +44,7 @@ export const en = {
   // The tray binary died and could not be kept (said on the console and in a toast). `how`: "exit code 9".
   stoppedTitle: "The tray icon stopped",
   gaveUpRestarts: (how: string, restarts: number) =>
-    `The tray icon stopped (${how}) and was restarted ${restarts} times without lasting. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
+    `The tray icon stopped (${how}) and was restarted ${count("en", restarts, TIMES_EN)} without lasting. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
   gaveUpNoStart: (how: string) =>
     `The tray icon stopped (${how}) and could not be started again. The agent keeps watching your connection and alerts still arrive; restart the agent from the Start menu to get the icon back.`,
   dashboard: "Open dashboard",
@@ -59,7 +67,7 @@ export const ru: typeof en = {
   since: (name: string, at: string) => `${name} с ${at}`,
   pausedUntil: (at: string) => `Мониторинг на паузе до ${at}`,
   tooltipHead: (status: string) => `Связь с Tarkov: ${status}`,
-  damagedNote: (n: number) => `Повреждённые записи об исправлениях отложены (${n}): см. «tarkov-agent fix history»`,
+  damagedNote: (n: number) => `Отложено повреждённых записей об исправлениях: ${n}. См. «tarkov-agent fix history»`,
   diagnose: "Проверить сейчас",
   diagnoseTip: "Сразу проверить связь с Tarkov",
   fixes: "Исправления",
@@ -80,13 +88,15 @@ export const ru: typeof en = {
   autostart: "Запускать вместе с Windows",
   autostartTip: "Запускать агент при входе в Windows",
   autostartFailed: "Не удалось изменить запуск вместе с Windows",
+  autostartUnknown: "Запускать вместе с Windows (не удалось прочитать)",
+  autostartUnknownTip: "Windows не дала агенту прочитать эту настройку. Щёлкните, чтобы включить.",
   noNotice: "(нет сообщения)",
   noticeTip: "Сообщение, которое Windows не показала как уведомление. Щёлкните, чтобы скрыть.",
   fixesNeedWindowsPowerShell: "Для исправлений нужен Windows PowerShell",
   fixesNeedPwsh: "Для исправлений нужен PowerShell (pwsh)",
   stoppedTitle: "Значок в трее пропал",
   gaveUpRestarts: (how: string, restarts: number) =>
-    `Значок в трее завершился (${how}); перезапусков без успеха: ${restarts}. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
+    `Значок в трее завершился (${how}); его перезапускали ${count("ru", restarts, TIMES_RU)}, но он не удержался. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
   gaveUpNoStart: (how: string) =>
     `Значок в трее завершился (${how}) и не запустился снова. Агент продолжает следить за связью, уведомления приходят; чтобы вернуть значок, перезапустите агент из меню «Пуск».`,
   dashboard: "Открыть панель",

@@ -4,6 +4,9 @@
  */
 import type { VariantId, VerdictId } from "../types.js";
 
+/** How every failed connection to BSG failed, when they all failed one way (core/meaning.ts). */
+export type UnreachableHow = "refused" | "timeout" | "cut" | "noRoute";
+
 const STATUS_PAGE = "status.escapefromtarkov.com";
 
 export const en = {
@@ -29,7 +32,8 @@ export const en = {
     "server-errors": "BSG's servers are down or answering with errors while the rest of your internet works. Nothing on your PC needs changing.",
     "bsg-dns-down": "BSG's servers are down or answering with errors while the rest of your internet works. Nothing on your PC needs changing.",
     "bsg-degraded": "Part of BSG's servers answer and part do not: usually a partial outage or one bad route.",
-    "bsg-unreachable": "Other sites work and BSG does not report an outage, but connections to BSG's servers time out or are cut. That points at your ISP's routing, a regional block or a firewall on the way.",
+    // Said when BSG's failures differ in kind (some refused, some timed out); `unreachableBy` has the one-kind texts.
+    "bsg-unreachable": "Other sites work and BSG does not report an outage, but connections to BSG's servers fail. That points at your ISP's routing, a regional block or a firewall on the way.",
     "resolver-fails": "The DNS server your PC uses fails to look up BSG's addresses, while public DNS (Cloudflare, Google) finds them.",
     "dns-hijack": "Your DNS server answers BSG's names with an address that does not work (a block page, a sinkhole or a dead server), while the address public DNS gives for the same name works: your DNS sends Tarkov to the wrong place.",
     "dns-blocked": "No name can be looked up on this network, not even through public DNS, although the internet answers by IP address. Something blocks or intercepts DNS: a firewall, a security suite or a network sign-in page.",
@@ -42,6 +46,18 @@ export const en = {
     inconclusive: "The checks contradicted each other or some could not run, so the agent will not guess.",
     "unknown-names": "The checks contradicted each other or some could not run, so the agent will not guess.",
   } satisfies Record<VariantId, string>,
+  /**
+   * `bsg-unreachable` said as it was seen, when every failed connection to BSG failed the same way (core/meaning.ts
+   * picks): refused, no answer in time, cut after it started, or no route.
+   */
+  unreachableBy: {
+    refused: "Other sites work and BSG does not report an outage, but connections to BSG's servers are refused. Something rejects them on the way: a firewall (on this PC, the router or your ISP's) or a block.",
+    timeout: "Other sites work and BSG does not report an outage, but connections to BSG's servers get no answer in time. That points at your ISP's routing, a regional block or a firewall on the way that drops them.",
+    cut: "Other sites work and BSG does not report an outage, but connections to BSG's servers are cut right after they start. Something on the way ends them: your ISP's filtering, a regional block or a firewall.",
+    noRoute: "Other sites work and BSG does not report an outage, but your connection finds no route to BSG's servers. That points at your ISP's routing or a regional block.",
+  } satisfies Record<UnreachableHow, string>,
+  /** `no-internet` when the router could not be checked: the variant's text says the router answers, unseen here. */
+  noInternetRouterUnchecked: "No site on the internet answers, and the router could not be checked: the fault is on your line or in your home network. This is not BSG.",
   /** The one next step when a diagnosis carries no advice of its own. */
   action: {
     ok: "Nothing to do: you can play.",
@@ -79,7 +95,7 @@ export const ru: typeof en = {
     "server-errors": "Серверы BSG не работают или отвечают ошибками, хотя остальной интернет у вас в порядке. На вашем компьютере ничего менять не нужно.",
     "bsg-dns-down": "Серверы BSG не работают или отвечают ошибками, хотя остальной интернет у вас в порядке. На вашем компьютере ничего менять не нужно.",
     "bsg-degraded": "Часть серверов BSG отвечает, а часть нет: обычно это частичный сбой или один плохой маршрут.",
-    "bsg-unreachable": "Другие сайты открываются, BSG о сбое не сообщает, но соединения с серверами BSG обрываются или не устанавливаются. Скорее всего, дело в маршрутизации вашего провайдера, региональной блокировке или файрволе по пути.",
+    "bsg-unreachable": "Другие сайты открываются, BSG о сбое не сообщает, но соединения с серверами BSG не удаются. Скорее всего, дело в маршрутизации вашего провайдера, региональной блокировке или файрволе по пути.",
     "resolver-fails": "DNS-сервер, которым пользуется ваш компьютер, не может найти адреса BSG, а публичные DNS (Cloudflare, Google) их находят.",
     "dns-hijack": "Ваш DNS-сервер выдаёт на имена BSG неработающий адрес (страницу блокировки, заглушку или мёртвый сервер), а адрес от публичного DNS для того же имени работает: ваш DNS отправляет Tarkov не туда.",
     "dns-blocked": "В этой сети не находится ни одно имя, даже через публичные DNS, хотя по IP-адресу интернет отвечает. Что-то блокирует или перехватывает DNS: файрвол, антивирус или страница входа в сеть.",
@@ -92,6 +108,13 @@ export const ru: typeof en = {
     inconclusive: "Проверки противоречат друг другу или часть из них не выполнилась, поэтому агент не будет гадать.",
     "unknown-names": "Проверки противоречат друг другу или часть из них не выполнилась, поэтому агент не будет гадать.",
   },
+  unreachableBy: {
+    refused: "Другие сайты открываются, BSG о сбое не сообщает, но серверы BSG отклоняют соединения. Их отвергает что-то по пути: файрвол (на этом компьютере, в роутере или у провайдера) или блокировка.",
+    timeout: "Другие сайты открываются, BSG о сбое не сообщает, но серверы BSG не отвечают на соединения вовремя. Скорее всего, дело в маршрутизации вашего провайдера, региональной блокировке или файрволе по пути, который их отбрасывает.",
+    cut: "Другие сайты открываются, BSG о сбое не сообщает, но соединения с серверами BSG обрываются сразу после начала. Их прерывает что-то по пути: фильтрация у провайдера, региональная блокировка или файрвол.",
+    noRoute: "Другие сайты открываются, BSG о сбое не сообщает, но ваше подключение не находит маршрута до серверов BSG. Скорее всего, дело в маршрутизации вашего провайдера или региональной блокировке.",
+  },
+  noInternetRouterUnchecked: "Ни один сайт в интернете не отвечает, а роутер проверить не удалось: неполадка на вашей линии или в домашней сети. Это не BSG.",
   action: {
     ok: "Ничего делать не нужно: можно играть.",
     maintenance: "С вашей стороны чинить нечего: дождитесь, пока BSG закончит. Когда всё заработает, придёт уведомление.",
