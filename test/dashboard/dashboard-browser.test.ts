@@ -17,7 +17,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { writeSyntheticHistory } from "../report/synthetic.js";
 import { startWorld, type World } from "../world/index.js";
-import { ARTIFACTS, cli, describeBrowser, killAgents, launchChromium, rawRequest, startAgentProcess, waitFor, type AgentChild } from "./helpers.js";
+import { ARTIFACTS, describeBrowser, launchChromium } from "../helpers/chromium.js";
+import { cli, killAgents, rawRequest, startAgentProcess, waitFor, type AgentChild } from "./helpers.js";
 
 // A page in Chromium on two shared cores answers in seconds, not in expect.poll's default 1 s.
 vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
@@ -95,7 +96,7 @@ beforeAll(async () => {
   port = Number(m![1]);
   secret = m![2]!;
   // rebind.test resolves to 127.0.0.1 inside Chromium: a DNS-rebinding page, without touching real DNS.
-  browser = await launchChromium(dir, ["--host-resolver-rules=MAP rebind.test 127.0.0.1"]);
+  browser = await launchChromium(dir, { args: ["--host-resolver-rules=MAP rebind.test 127.0.0.1"] });
   browser.on("request", (r) => requests.push(r.url()));
   page = await browser.newPage();
 }, 60_000);

@@ -1,39 +1,13 @@
 /**
- * Shared by the dashboard's browser tests: headless Debian Chromium through playwright-core (never a downloaded
- * browser), the BUILT agent as a child process with an environment the test controls, and raw HTTP requests that
- * say whatever a hostile client would.
+ * Shared by the dashboard's browser tests: the BUILT agent as a child process with an environment the test controls,
+ * and raw HTTP requests that say whatever a hostile client would. Chromium itself: test/helpers/chromium.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
 import { request } from "node:http";
 import { join, resolve } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
-import { describe } from "vitest";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 export const CLI = join(ROOT, "dist", "cli", "main.js");
-export const ARTIFACTS = join(ROOT, "test-results");
-export const CHROMIUM = "/usr/bin/chromium";
-
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
-if (missing && process.env.CI === "true") throw new Error(`CI must not skip the browser tests: missing ${missing}`);
-
-/** `describe` that needs Chromium: skipped with the reason on a developer machine without it, never on CI. */
-export function describeBrowser(name: string, body: () => void): void {
-  if (missing === null) describe(name, body);
-  else describe.skip(`${name} (skipped: missing ${missing})`, body);
-}
-
-/** A fresh Chromium profile, offline-minded flags, and extra flags (e.g. host resolver rules). */
-export async function launchChromium(dir: string, extraArgs: string[] = [], locale = "en-US"): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(dir, "chromium-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale,
-    viewport: { width: 1200, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
-  });
-}
 
 export interface AgentChild {
   child: ChildProcess;

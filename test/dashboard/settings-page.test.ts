@@ -20,7 +20,8 @@ import { coreWords } from "../../src/dashboard/views.js";
 import { looksLikeInstall, nodeInstallFs } from "../../src/game/install.js";
 import { AUTOSTART_VALUE, createAutostart, RUN_KEY } from "../../src/ports/autostart.js";
 import type { Registry, RegistryKeyValues } from "../../src/ports/registry.js";
-import { ARTIFACTS, describeBrowser, launchChromium, rawRequest } from "./helpers.js";
+import { ARTIFACTS, describeBrowser, launchChromium } from "../helpers/chromium.js";
+import { rawRequest } from "./helpers.js";
 
 // A page in Chromium on two shared cores answers in seconds, not in expect.poll's default 1 s.
 vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
