@@ -6,8 +6,7 @@
  * undoes one with its row's button and the rest with "Undo all", and the stand-in PC is back as it was.
  * Only the monitor is a stand-in (a snapshot): the live status has its own test against the loopback world.
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -18,7 +17,7 @@ import { unsupportedAutostart } from "../../src/dashboard/settings.js";
 import { FixEngine } from "../../src/fixes/engine.js";
 import { Journal } from "../../src/fixes/journal.js";
 import { ARTIFACTS } from "../helpers/chromium.js";
-import { AdminSessionElevator, describePwsh, ROOT, STAND_IN, StandInPc } from "../ps/harness.js";
+import { describePwsh, standInPcWithAdmin, type AdminSessionElevator, type StandInPc } from "../ps/harness.js";
 import { defaultLiveConfig, OK_DIAGNOSIS, okSnapshot, SILENT_LOGGER, startDashboardInProcess, type InProcessDashboard } from "./helpers.js";
 
 const snapshot = okSnapshot();
@@ -39,13 +38,7 @@ describePwsh("undo from the dashboard, with the real scripts under real pwsh", (
     dir = mkdtempSync(join(tmpdir(), "tca-dash-undo-"));
     dataDir = join(dir, "data");
     mkdirSync(dataDir);
-    // An install folder with its own build-time manifest: elevated runs are verified against it.
-    const install = join(dir, "install");
-    cpSync(join(ROOT, "scripts"), join(install, "scripts"), { recursive: true, filter: (src) => !src.endsWith("manifest.json") });
-    execFileSync(process.execPath, [join(ROOT, "tools", "gen-manifest.mjs"), join(install, "scripts")], { stdio: "pipe" });
-    elevator = new AdminSessionElevator(pwsh, { AGENT_STANDIN: STAND_IN, AGENT_STANDIN_STATE: join(dir, "pc", "state.json"), APPDATA: join(dir, "pc", "AppData"), SystemDrive: "" });
-    pc = new StandInPc(join(dir, "pc"), pwsh, { installDir: install, elevator, dataDir });
-    pc.runner.warm();
+    ({ pc, elevator } = standInPcWithAdmin(dir, pwsh, { dataDir }));
     const live = defaultLiveConfig();
     engine = new FixEngine({
       runner: pc.runner,
