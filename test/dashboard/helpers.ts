@@ -1,7 +1,8 @@
 /**
  * Shared by the dashboard's browser tests: the BUILT agent as a child process with an environment the test controls,
  * the dashboard server in the test's own process with a Chromium page on it, and raw HTTP requests that say whatever
- * a hostile client would. Chromium itself: test/helpers/chromium.ts.
+ * a hostile client would. Chromium itself: test/helpers/chromium.ts; one-shot CLI commands: runCli in
+ * test/e2e/cli-run.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
@@ -29,9 +30,9 @@ export interface AgentChild {
 
 const children = new Set<ChildProcess>();
 
-/** `tarkov-agent run --headless` with the given arguments and environment. */
-export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv): AgentChild {
-  const child = spawn(process.execPath, [CLI, "run", "--headless", ...args], { env: { ...env, NODE_POWERSHELL: "" }, stdio: ["ignore", "ignore", "pipe"] });
+/** `tarkov-agent run --headless` with the given arguments, and `env` over this process's environment (as runCli). */
+export function startAgentProcess(args: string[], env: Record<string, string>): AgentChild {
+  const child = spawn(process.execPath, [CLI, "run", "--headless", ...args], { env: { ...process.env, ...env, NODE_POWERSHELL: "" }, stdio: ["ignore", "ignore", "pipe"] });
   children.add(child);
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
@@ -57,22 +58,6 @@ export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv): Agent
 /** SIGKILLs every agent a test left running. */
 export function killAgents(): void {
   for (const c of children) c.kill("SIGKILL");
-}
-
-/** Runs the built CLI to its end. */
-export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, NODE_POWERSHELL: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
 }
 
 export interface RawResponse {
