@@ -1,39 +1,25 @@
 /**
- * Shared by the dashboard's browser tests: headless Debian Chromium through playwright-core (never a downloaded
- * browser), the BUILT agent as a child process with an environment the test controls, and raw HTTP requests that
- * say whatever a hostile client would.
+ * Shared by the dashboard's browser tests: the BUILT agent as a child process with an environment the test controls,
+ * the dashboard server in the test's own process with a Chromium page on it, and raw HTTP requests that say whatever
+ * a hostile client would. Chromium itself: test/helpers/chromium.ts; one-shot CLI commands: runCli in
+ * test/e2e/cli-run.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
 import { request } from "node:http";
-import { join, resolve } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
-import { describe } from "vitest";
+import path, { join, resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import type { MonitorSnapshot } from "../../src/agent/monitor-types.js";
+import { createLiveConfig, type LiveConfig } from "../../src/config/live.js";
+import { parseConfig } from "../../src/config/load.js";
+import type { Diagnosis } from "../../src/core/types.js";
+import { createBackend, type BackendDeps } from "../../src/dashboard/backend.js";
+import { startDashboard, type RunningDashboard } from "../../src/dashboard/index.js";
+import { coreWords } from "../../src/dashboard/views.js";
+import { looksLikeInstall, nodeInstallFs } from "../../src/game/install.js";
+import { launchChromium } from "../helpers/chromium.js";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 export const CLI = join(ROOT, "dist", "cli", "main.js");
-export const ARTIFACTS = join(ROOT, "test-results");
-export const CHROMIUM = "/usr/bin/chromium";
-
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
-if (missing && process.env.CI === "true") throw new Error(`CI must not skip the browser tests: missing ${missing}`);
-
-/** `describe` that needs Chromium: skipped with the reason on a developer machine without it, never on CI. */
-export function describeBrowser(name: string, body: () => void): void {
-  if (missing === null) describe(name, body);
-  else describe.skip(`${name} (skipped: missing ${missing})`, body);
-}
-
-/** A fresh Chromium profile, offline-minded flags, and extra flags (e.g. host resolver rules). */
-export async function launchChromium(dir: string, extraArgs: string[] = [], locale = "en-US"): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(dir, "chromium-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale,
-    viewport: { width: 1200, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
-  });
-}
 
 export interface AgentChild {
   child: ChildProcess;
@@ -44,9 +30,9 @@ export interface AgentChild {
 
 const children = new Set<ChildProcess>();
 
-/** `tarkov-agent run --headless` with the given arguments and environment. */
-export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv): AgentChild {
-  const child = spawn(process.execPath, [CLI, "run", "--headless", ...args], { env: { ...env, NODE_POWERSHELL: "" }, stdio: ["ignore", "ignore", "pipe"] });
+/** `tarkov-agent run --headless` with the given arguments, and `env` over this process's environment (as runCli). */
+export function startAgentProcess(args: string[], env: Record<string, string>): AgentChild {
+  const child = spawn(process.execPath, [CLI, "run", "--headless", ...args], { env: { ...process.env, ...env, NODE_POWERSHELL: "" }, stdio: ["ignore", "ignore", "pipe"] });
   children.add(child);
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
@@ -72,22 +58,6 @@ export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv): Agent
 /** SIGKILLs every agent a test left running. */
 export function killAgents(): void {
   for (const c of children) c.kill("SIGKILL");
-}
-
-/** Runs the built CLI to its end. */
-export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, NODE_POWERSHELL: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
 }
 
 export interface RawResponse {
@@ -122,4 +92,76 @@ export async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/** The "all good" diagnosis, for tests where the status card is not the subject. */
+export const OK_DIAGNOSIS: Diagnosis = { verdict: "ok", confidence: "high", headline: "Tarkov servers are reachable", meaning: "Every check passed.", evidence: [], advice: [] };
+
+/** A running monitor that has said "all good" since `since` (default: now). */
+export function okSnapshot(since = new Date().toISOString()): MonitorSnapshot {
+  return { mode: "running", status: "ok", verdict: "ok", since, incidentId: null, pausedUntil: null, lastDiagnosis: OK_DIAGNOSIS, lastRoundAt: since, maintenance: { active: false, message: null } };
+}
+
+export const SILENT_LOGGER = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The live config of an agent started without a config file. */
+export function defaultLiveConfig(): LiveConfig {
+  const parsed = parseConfig(null, "defaults");
+  if (!parsed.ok) throw new Error(parsed.message);
+  return createLiveConfig(parsed.value);
+}
+
+/** What a test must say about the agent behind the page; everything else has a default (see startDashboardInProcess). */
+export type InProcessBackend = Pick<BackendDeps, "agent" | "autoFix" | "autostart" | "gameInUse"> & Partial<BackendDeps>;
+
+export interface InProcessDashboard {
+  dashboard: RunningDashboard;
+  live: LiveConfig;
+  browser: BrowserContext;
+  /** A blank tab: `open()` loads the dashboard in it. */
+  page: Page;
+  /** Loads (or reloads) the dashboard in `page` and waits until it has drawn itself. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The dashboard server in this process, over the real backend with `deps` and test defaults for the rest (the data
+ * folder's config.json, a monitor that says "all good", English, a silent logger), and a Chromium tab for it.
+ */
+export async function startDashboardInProcess(dir: string, dataDir: string, deps: InProcessBackend): Promise<InProcessDashboard> {
+  const live = deps.live ?? defaultLiveConfig();
+  const snapshot = okSnapshot();
+  const backend = createBackend({
+    dataDir,
+    version: "test",
+    snapshot: () => snapshot,
+    live,
+    configFile: join(dataDir, "config.json"),
+    startDir: dir,
+    folderHasGame: (d) => looksLikeInstall(d, { fs: nodeInstallFs, path }),
+    words: coreWords,
+    revealFile: () => undefined,
+    osLanguage: () => "en",
+    logger: SILENT_LOGGER,
+    ...deps,
+  });
+  const dashboard = await startDashboard({ backend, dataDir, logger: SILENT_LOGGER });
+  if (dashboard === null) throw new Error("the dashboard server did not start");
+  const browser = await launchChromium(dir);
+  const page = await browser.newPage();
+  return {
+    dashboard,
+    live,
+    browser,
+    page,
+    async open() {
+      await page.goto(dashboard.url);
+      await page.waitForSelector("body[data-ready=true]");
+    },
+    async close() {
+      await browser.close();
+      await dashboard.close();
+    },
+  };
 }

@@ -7,30 +7,22 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import path, { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import type { MonitorSnapshot } from "../../src/agent/monitor.js";
-import { createLiveConfig } from "../../src/config/live.js";
-import { parseConfig } from "../../src/config/load.js";
-import type { Diagnosis } from "../../src/core/types.js";
-import { createBackend, type DashboardAgent } from "../../src/dashboard/backend.js";
-import { startDashboard, type RunningDashboard } from "../../src/dashboard/index.js";
-import { coreWords } from "../../src/dashboard/views.js";
-import { looksLikeInstall, nodeInstallFs } from "../../src/game/install.js";
+import type { DashboardAgent } from "../../src/dashboard/backend.js";
+import type { RunningDashboard } from "../../src/dashboard/index.js";
 import { AUTOSTART_VALUE, createAutostart, RUN_KEY } from "../../src/ports/autostart.js";
 import type { Registry, RegistryKeyValues } from "../../src/ports/registry.js";
-import { ARTIFACTS, describeBrowser, launchChromium, rawRequest } from "./helpers.js";
+import { ARTIFACTS, describeBrowser } from "../helpers/chromium.js";
+import { OK_DIAGNOSIS, rawRequest, startDashboardInProcess, type InProcessDashboard } from "./helpers.js";
 
 // A page in Chromium on two shared cores answers in seconds, not in expect.poll's default 1 s.
 vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
 
 const INSTALL = "C:\\Program Files\\Tarkov Connection Agent";
-const ok: Diagnosis = { verdict: "ok", confidence: "high", headline: "Tarkov servers are reachable", meaning: "Every check passed.", evidence: [], advice: [] };
-const snapshot: MonitorSnapshot = { mode: "running", status: "ok", verdict: "ok", since: new Date().toISOString(), incidentId: null, pausedUntil: null, lastDiagnosis: ok, lastRoundAt: new Date().toISOString(), maintenance: { active: false, message: null } };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 /** Settings are the subject here: the agent behind the other buttons has nothing to report. */
-const idleAgent: DashboardAgent = { diagnose: async () => ok, saveBundle: async () => ({ ok: false, message: "not in this test" }), undo: async () => null, fixHistory: async () => [] };
+const idleAgent: DashboardAgent = { diagnose: async () => OK_DIAGNOSIS, saveBundle: async () => ({ ok: false, message: "not in this test" }), undo: async () => null, fixHistory: async () => [] };
 
 /** HKCU as reg.exe reads and writes it, in memory: values by case-insensitive name; `deny` answers like a locked-down PC. */
 function registry(): Registry & { keys: Map<string, RegistryKeyValues>; deny: boolean } {
@@ -60,8 +52,8 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
   let configFile: string;
   let gameDir: string;
   let reg: ReturnType<typeof registry>;
-  let dashboard: RunningDashboard | null = null;
-  let browser: BrowserContext;
+  let running: InProcessDashboard;
+  let dashboard: RunningDashboard;
   let page: Page;
   const text = (sel: string): Promise<string> => page.locator(sel).innerText();
 
@@ -73,37 +65,19 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     gameDir = join(dir, "Games", "EFT");
     mkdirSync(join(gameDir, "Logs"), { recursive: true });
     reg = registry();
-    const parsed = parseConfig(null, "defaults");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const live = createLiveConfig(parsed.value);
     let autoFix = false;
-    const backend = createBackend({
-      dataDir,
-      version: "test",
-      snapshot: () => snapshot,
+    running = await startDashboardInProcess(dir, dataDir, {
       agent: idleAgent,
-      live,
-      configFile,
-      startDir: dir,
       autoFix: { get: () => autoFix, set: (on) => (autoFix = on) },
       autostart: createAutostart({ installDir: INSTALL, registry: reg, platform: "win32", launcherExists: () => true }),
       gameInUse: () => null, // the agent did not find the game
-      folderHasGame: (d) => looksLikeInstall(d, { fs: nodeInstallFs, path }),
-      words: coreWords,
-      revealFile: () => undefined,
-      osLanguage: () => "en",
-      logger: silent,
     });
-    dashboard = await startDashboard({ backend, dataDir, logger: silent });
-    browser = await launchChromium(dir);
-    page = await browser.newPage();
-    await page.goto(dashboard!.url);
-    await page.waitForSelector("body[data-ready=true]");
+    ({ dashboard, page } = running);
+    await running.open();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
+    await running?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -153,7 +127,7 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     // Another tab saves a setting now (its update reaches this page over the event stream, as a late update from an
     // earlier save does): the refused text stays in the box to correct. Under load in CI it was once replaced.
     const wasOn = await page.locator("#notifications").isChecked();
-    const u = new URL(dashboard!.url);
+    const u = new URL(dashboard.url);
     const other = await rawRequest({
       port: Number(u.port),
       path: `${u.pathname}api/settings`,
@@ -183,7 +157,7 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
   it("the server refuses what the page never offers (a high-risk fix made automatic, an unknown policy word); another tab's save does not replace what the player is typing", async () => {
     const fileNow = () => (existsSync(configFile) ? readFileSync(configFile, "utf8") : null);
     const before = fileNow();
-    const u = new URL(dashboard!.url);
+    const u = new URL(dashboard.url);
     const post = (changes: unknown) =>
       rawRequest({
         port: Number(u.port),

@@ -6,43 +6,31 @@
  * undoes one with its row's button and the rest with "Undo all", and the stand-in PC is back as it was.
  * Only the monitor is a stand-in (a snapshot): the live status has its own test against the loopback world.
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import path, { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { Agent } from "../../src/agent/agent.js";
-import type { Monitor, MonitorSnapshot } from "../../src/agent/monitor.js";
-import { createLiveConfig } from "../../src/config/live.js";
-import { parseConfig } from "../../src/config/load.js";
-import type { Diagnosis } from "../../src/core/types.js";
-import { createBackend } from "../../src/dashboard/backend.js";
-import { startDashboard, type RunningDashboard } from "../../src/dashboard/index.js";
+import type { Monitor } from "../../src/agent/monitor.js";
 import { unsupportedAutostart } from "../../src/dashboard/settings.js";
-import { coreWords } from "../../src/dashboard/views.js";
 import { FixEngine } from "../../src/fixes/engine.js";
 import { Journal } from "../../src/fixes/journal.js";
-import { looksLikeInstall, nodeInstallFs } from "../../src/game/install.js";
-import { AdminSessionElevator, describePwsh, ROOT, STAND_IN, StandInPc } from "../ps/harness.js";
-import { ARTIFACTS, CHROMIUM, launchChromium } from "./helpers.js";
+import { ARTIFACTS } from "../helpers/chromium.js";
+import { describePwsh, standInPcWithAdmin, type AdminSessionElevator, type StandInPc } from "../ps/harness.js";
+import { defaultLiveConfig, OK_DIAGNOSIS, okSnapshot, SILENT_LOGGER, startDashboardInProcess, type InProcessDashboard } from "./helpers.js";
 
-const ok: Diagnosis = { verdict: "ok", confidence: "high", headline: "Tarkov servers are reachable", meaning: "Every check passed.", evidence: [], advice: [] };
-const snapshot: MonitorSnapshot = { mode: "running", status: "ok", verdict: "ok", since: new Date().toISOString(), incidentId: null, pausedUntil: null, lastDiagnosis: ok, lastRoundAt: new Date().toISOString(), maintenance: { active: false, message: null } };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const snapshot = okSnapshot();
 
 // A page in Chromium on two shared cores answers in seconds, not in expect.poll's default 1 s.
 vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
-
-if (!existsSync(CHROMIUM) && process.env.CI === "true") throw new Error(`CI must not skip the browser tests: missing ${CHROMIUM}`);
 
 describePwsh("undo from the dashboard, with the real scripts under real pwsh", (pwsh) => {
   let dir: string;
   let pc: StandInPc;
   let elevator: AdminSessionElevator;
   let engine: FixEngine;
-  let dashboard: RunningDashboard | null;
-  let browser: BrowserContext;
+  let running: InProcessDashboard;
   let page: Page;
   let dataDir: string;
 
@@ -50,54 +38,34 @@ describePwsh("undo from the dashboard, with the real scripts under real pwsh", (
     dir = mkdtempSync(join(tmpdir(), "tca-dash-undo-"));
     dataDir = join(dir, "data");
     mkdirSync(dataDir);
-    // An install folder with its own build-time manifest: elevated runs are verified against it.
-    const install = join(dir, "install");
-    cpSync(join(ROOT, "scripts"), join(install, "scripts"), { recursive: true, filter: (src) => !src.endsWith("manifest.json") });
-    execFileSync(process.execPath, [join(ROOT, "tools", "gen-manifest.mjs"), join(install, "scripts")], { stdio: "pipe" });
-    elevator = new AdminSessionElevator(pwsh, { AGENT_STANDIN: STAND_IN, AGENT_STANDIN_STATE: join(dir, "pc", "state.json"), APPDATA: join(dir, "pc", "AppData"), SystemDrive: "" });
-    pc = new StandInPc(join(dir, "pc"), pwsh, { installDir: install, elevator, dataDir });
-    pc.runner.warm();
-    const parsed = parseConfig(null, "defaults");
-    if (!parsed.ok) throw new Error(parsed.message);
-    const live = createLiveConfig(parsed.value);
+    ({ pc, elevator } = standInPcWithAdmin(dir, pwsh, { dataDir }));
+    const live = defaultLiveConfig();
     engine = new FixEngine({
       runner: pc.runner,
       journal: Journal.inDataDir(dataDir),
       config: live.view.fixes,
-      diagnose: async () => ok,
+      diagnose: async () => OK_DIAGNOSIS,
       benchmarkDns: async () => [],
       raidInProgress: () => false,
       eftInstallDir: pc.gameDir,
       sleep: async () => undefined,
       verifyPollMs: 1,
     });
-    const monitor = { state: () => snapshot, diagnoseNow: async () => ok, pause: () => undefined, resume: () => undefined } as unknown as Monitor;
-    const agent = new Agent({ dataDir, monitor, notifier: null, engine, raidBusy: () => false, print: () => undefined, eventsJson: true, openFolder: () => undefined, logsDir: dataDir, quit: () => undefined, logger: silent });
-    const backend = createBackend({
-      dataDir,
-      version: "test",
-      snapshot: () => snapshot,
+    const monitor = { state: () => snapshot, diagnoseNow: async () => OK_DIAGNOSIS, pause: () => undefined, resume: () => undefined } as unknown as Monitor;
+    const agent = new Agent({ dataDir, monitor, notifier: null, engine, raidBusy: () => false, print: () => undefined, eventsJson: true, openFolder: () => undefined, logsDir: dataDir, quit: () => undefined, logger: SILENT_LOGGER });
+    running = await startDashboardInProcess(dir, dataDir, {
       agent,
       live,
-      configFile: join(dataDir, "config.json"),
-      startDir: dir,
+      snapshot: () => snapshot,
       autoFix: { get: () => agent.autoFixEnabled, set: (on) => agent.setAutoFix(on) },
       autostart: unsupportedAutostart("Start with Windows is a Windows feature"),
       gameInUse: () => pc.gameDir,
-      folderHasGame: (d) => looksLikeInstall(d, { fs: nodeInstallFs, path }),
-      words: coreWords,
-      revealFile: () => undefined,
-      osLanguage: () => "en",
-      logger: silent,
     });
-    dashboard = await startDashboard({ backend, dataDir, logger: silent });
-    browser = await launchChromium(dir);
-    page = await browser.newPage();
+    page = running.page;
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
+    await running?.close();
     await pc?.dispose();
     await elevator?.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -112,8 +80,7 @@ describePwsh("undo from the dashboard, with the real scripts under real pwsh", (
     expect(defender, defender.message).toMatchObject({ ok: true, status: "Changed" });
     expect(pc.machine()).not.toEqual(original);
 
-    await page.goto(dashboard!.url);
-    await page.waitForSelector("body[data-ready=true]");
+    await running.open();
     const rows = page.locator("#fixes tr.fix-row");
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(0).innerText()).toMatch(/^\S+ \(UTC[^)]*\)\s+Stop Microsoft Defender from scanning the game\nDefender no longer scans files opened by .*EscapeFromTarkov\.exe\s+you\s+Applied\s+Undo$/);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ResultStatus } from "../../src/fixes/result-schema.js";
 import { PowerShellRunner } from "../../src/ports/powershell.js";
-import { describePwsh, GUID_ETH, ROOT, StandInPc, UNINSTALL, type State } from "./harness.js";
+import { describePwsh, GUID_ETH, ROOT, StandInPc, UNINSTALL, useStandInPc, type State } from "./harness.js";
 
 interface Case {
   script: string;
@@ -145,16 +145,7 @@ const CASES: Record<string, Case> = {
 
 describePwsh("documented failure paths under real pwsh", (pwsh) => {
   let pc: StandInPc;
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "agent-fail-"));
-    pc = new StandInPc(dir, pwsh);
-    pc.runner.warm();
-  });
-  afterAll(async () => {
-    await pc?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useStandInPc(pwsh, "agent-fail-", (made) => (pc = made));
 
   it("covers every script that can fail or skip (each throw and Set-AgentSkipped has a case)", () => {
     for (const f of readdirSync(join(ROOT, "scripts")).filter((n) => n.endsWith(".ps1"))) {
@@ -167,7 +158,7 @@ describePwsh("documented failure paths under real pwsh", (pwsh) => {
 
   it.each(Object.keys(CASES))("%s", async (name) => {
     const c = CASES[name]!;
-    const own = c.env === undefined ? null : new StandInPc(mkdtempSync(join(dir, "own-")), pwsh, {}, c.env);
+    const own = c.env === undefined ? null : new StandInPc(mkdtempSync(join(pc.dir, "own-")), pwsh, {}, c.env);
     const at = own ?? pc;
     at.reset((s) => c.setup?.(s, at));
     const r = await at.run(c.script, c.params(at), { whatIf: c.whatIf }).finally(() => own?.dispose());

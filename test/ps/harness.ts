@@ -6,10 +6,11 @@
  * 7.6.9`, platform-notes §4) and `.ci/run` installs it, so under CI a missing pwsh FAILS the suite; a developer
  * without it sees the tests skipped with that reason.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { FixResult } from "../../src/fixes/result-schema.js";
 import { buildScriptCommand, PowerShellRunner, PowerShellSession, psQuote, SESSION_PRELUDE, type ElevationOutcome, type ElevationRequest, type Elevator, type PowerShellRunnerOptions, type RunOutcome } from "../../src/ports/powershell.js";
 
@@ -255,6 +256,39 @@ export class StandInPc {
   async dispose(): Promise<void> {
     await this.runner.dispose();
   }
+}
+
+/**
+ * One warm stand-in PC for the whole describe block, in a temp folder of its own named by `prefix` (its `dir`): made
+ * and warmed before the block's tests, its shell disposed and the folder removed after them. `use` receives it.
+ */
+export function useStandInPc(pwsh: string, prefix: string, use: (pc: StandInPc) => void): void {
+  let pc: StandInPc | undefined;
+  beforeAll(() => {
+    pc = new StandInPc(mkdtempSync(join(tmpdir(), prefix)), pwsh);
+    pc.runner.warm();
+    use(pc);
+  });
+  afterAll(async () => {
+    if (pc === undefined) return;
+    await pc.dispose();
+    rmSync(pc.dir, { recursive: true, force: true });
+  }, 120_000);
+}
+
+/**
+ * A stand-in PC in `dir`/pc whose elevated runs go to an administrator's session, with the scripts run from an
+ * install folder in `dir`/install that has its own build-time manifest (elevated runs are verified against it, as
+ * on an installed copy). The runner is warm; the caller disposes both.
+ */
+export function standInPcWithAdmin(dir: string, pwsh: string, extra: Partial<PowerShellRunnerOptions> = {}): { pc: StandInPc; elevator: AdminSessionElevator } {
+  const install = join(dir, "install");
+  cpSync(join(ROOT, "scripts"), join(install, "scripts"), { recursive: true, filter: (src) => !src.endsWith("manifest.json") });
+  execFileSync(process.execPath, [join(ROOT, "tools", "gen-manifest.mjs"), join(install, "scripts")], { stdio: "pipe" });
+  const elevator = new AdminSessionElevator(pwsh, { AGENT_STANDIN: STAND_IN, AGENT_STANDIN_STATE: join(dir, "pc", "state.json"), APPDATA: join(dir, "pc", "AppData"), SystemDrive: "" });
+  const pc = new StandInPc(join(dir, "pc"), pwsh, { installDir: install, elevator, ...extra });
+  pc.runner.warm();
+  return { pc, elevator };
 }
 
 /** Runs elevated requests in a warm pwsh of its own that the stand-in sees as an administrator's. */

@@ -4,14 +4,13 @@
  * cannot go untested), fields a script ignores, and the strings scripts read from the PC itself (the launcher's
  * settings file, the uninstall key). A payload that ever ran as code would create the canary file.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { FIXES, READ_SCRIPTS } from "../../src/fixes/catalog/index.js";
 import { undoParamsSchema } from "../../src/fixes/result-schema.js";
-import { describePwsh, GUID_ETH, ROOT, StandInPc, UNINSTALL } from "./harness.js";
+import { describePwsh, GUID_ETH, ROOT, UNINSTALL, useStandInPc, type StandInPc } from "./harness.js";
 
 /**
  * Ways a value could escape into code if any script ever built a command from it: the first three break out of a
@@ -139,17 +138,10 @@ describe("the injection table covers every string the TS side sends", () => {
 
 describePwsh("hostile params under real pwsh: data, never code", (pwsh) => {
   let pc: StandInPc;
-  let dir: string;
   let canary: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "agent-inject-"));
-    canary = join(dir, "CANARY");
-    pc = new StandInPc(dir, pwsh);
-    pc.runner.warm();
-  });
-  afterAll(async () => {
-    await pc?.dispose();
-    rmSync(dir, { recursive: true, force: true });
+  useStandInPc(pwsh, "agent-inject-", (made) => {
+    pc = made;
+    canary = join(pc.dir, "CANARY");
   });
 
   /** Runs the real apply (it goes furthest); with `alsoWhatIf`, the dry run too (read-only scripts have none). */

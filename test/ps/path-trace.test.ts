@@ -4,27 +4,15 @@
  * (test/ps/harness.ts) that logs its arguments and prints real tracert/pathping output — and the TS side parses the
  * lines it returns. Hostile targets: injection.test.ts; the script's failure paths: failures.test.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { readTrace } from "../../src/report/path-trace.js";
 import { runPathTraceWindows } from "../../src/support/path-trace-runner.js";
 import { PATHPING, TRACERT } from "../report/trace-samples.js";
-import { describePwsh, StandInPc } from "./harness.js";
+import { describePwsh, useStandInPc, type StandInPc } from "./harness.js";
 
 describePwsh("Get-AgentPathTrace.ps1 under real pwsh", (pwsh) => {
   let pc: StandInPc;
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "agent-trace-"));
-    pc = new StandInPc(dir, pwsh);
-    pc.runner.warm();
-  });
-  afterAll(async () => {
-    await pc?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  useStandInPc(pwsh, "agent-trace-", (made) => (pc = made));
 
   it("tracert: runs TRACERT.EXE -d by full path with the address as its own argument; the agent reads the hops", async () => {
     pc.reset();

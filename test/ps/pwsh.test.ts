@@ -4,24 +4,13 @@
  * nothing and reports the plan, apply changes the state, a second apply is NoChange, undo restores the exact prior
  * state. Hostile params: injection.test.ts; documented failure paths: failures.test.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describePwsh, GUID_ETH, GUID_VPN, GUID_WIFI, StandInPc, V4, V6 } from "./harness.js";
+import { expect, it } from "vitest";
+import { describePwsh, GUID_ETH, GUID_VPN, GUID_WIFI, useStandInPc, V4, V6, type StandInPc } from "./harness.js";
 
 describePwsh("scripts under real pwsh (warm session, stand-in module)", (pwsh) => {
   let pc: StandInPc;
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "agent-pwsh-"));
-    pc = new StandInPc(dir, pwsh);
-    pc.runner.warm();
-  });
-  afterAll(async () => {
-    await pc?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  useStandInPc(pwsh, "agent-pwsh-", (made) => (pc = made));
 
   it("switch-dns: -WhatIf plans, apply sets physical adapters only, second apply is NoChange, restore is exact", async () => {
     pc.reset();

@@ -1,24 +1,19 @@
 // The evidence report as a player opens it: written by the built CLI (`tarkov-agent report`) from a data folder the
 // real history writer filled, opened in headless Debian Chromium driven by playwright-core. The chart must render,
 // the incident rows must be in the DOM, and no request may leave the page.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { runCli } from "../e2e/cli-run.js";
+import { ARTIFACTS, describeBrowser, launchChromium } from "../helpers/chromium.js";
 import { writeSyntheticHistory } from "./synthetic.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
-const ARTIFACTS = resolve(import.meta.dirname, "../../test-results");
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
-if (missing && process.env.CI === "true") throw new Error(`CI must not skip the browser check: missing ${missing}`);
 
 const dir = mkdtempSync(join(tmpdir(), "tca-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(missing !== null)(`the evidence report in headless Chromium${missing ? ` (skipped: missing ${missing})` : ""}`, () => {
+describeBrowser("the evidence report in headless Chromium", () => {
   it("renders the chart, lists the incidents, and loads nothing from anywhere", async () => {
     const dataDir = join(dir, "data");
     const to = Date.now();
@@ -49,23 +44,13 @@ describe.skipIf(missing !== null)(`the evidence report in headless Chromium${mis
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ game: { logsDir: logs } }));
     const out = join(dir, "report.html");
-    const cli = await new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
-      execFile(process.execPath, [CLI, "report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
-        res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    const cli = await runCli(["report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { HOME: dir }, 60_000);
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/2 incident\(s\)/);
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)[^"' ]+\.(?:css|js|png|woff)/i);
 
-    const profile = mkdtempSync(join(dir, "chromium-"));
-    const ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 900 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const ctx = await launchChromium(dir, { width: 1100 });
     try {
       const page = await ctx.newPage();
       const requests: string[] = [];

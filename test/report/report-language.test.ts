@@ -3,20 +3,15 @@
 // the catalogue, and none of the English ones; the letter to the ISP is Russian too (the player's ISP reads it), the
 // BSG ticket stays English (every BSG support agent reads English). Opened in headless
 // Debian Chromium so a person can look at test-results/report-ru.png.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
 import { messages } from "../../src/core/i18n/index.js";
+import { runCli } from "../e2e/cli-run.js";
+import { ARTIFACTS, describeBrowser, launchChromium } from "../helpers/chromium.js";
 import { writeSyntheticHistory } from "./synthetic.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
-const ARTIFACTS = resolve(import.meta.dirname, "../../test-results");
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
-if (missing && process.env.CI === "true") throw new Error(`CI must not skip the browser check: missing ${missing}`);
 
 const dir = mkdtempSync(join(tmpdir(), "tca-report-ru-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const RU = messages("ru");
 const EN = messages("en");
 
-describe.skipIf(missing !== null)(`the evidence report in Russian${missing ? ` (skipped: missing ${missing})` : ""}`, () => {
+describeBrowser("the evidence report in Russian", () => {
   it("takes the page's words from the Russian catalogue and none of the English ones", async () => {
     const dataDir = join(dir, "data");
     const to = Date.now();
@@ -39,11 +34,7 @@ describe.skipIf(missing !== null)(`the evidence report in Russian${missing ? ` (
     const config = join(dir, "ru.json");
     writeFileSync(config, JSON.stringify({ ui: { language: "ru" } }));
     const out = join(dir, "report.html");
-    const cli = await new Promise<{ code: number | null; stderr: string }>((res) =>
-      execFile(process.execPath, [CLI, "report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { env: { ...process.env, HOME: dir } }, (err, _stdout, stderr) =>
-        res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
-      ),
-    );
+    const cli = await runCli(["report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { HOME: dir }, 60_000);
     expect(cli.code, cli.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
     expect(html).toContain('<html lang="ru">');
@@ -61,13 +52,7 @@ describe.skipIf(missing !== null)(`the evidence report in Russian${missing ? ` (
       expect(page).not.toContain(en);
     }
 
-    const profile = mkdtempSync(join(dir, "chromium-"));
-    const ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 900 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const ctx = await launchChromium(dir, { width: 1100 });
     try {
       const tab = await ctx.newPage();
       await tab.goto(`file://${out}`);

@@ -80,6 +80,16 @@ function duration(ms) {
   return m === 0 ? t("duration.h", { h }) : t("duration.hmin", { h, m });
 }
 
+/** Seconds this young read as "just now": a drop that has only begun is not "For 0 s" old. */
+const JUST_NOW_MS = 10_000;
+
+/** "For 3 min, since 21:04 (UTC+1)", or "Just now, at 21:04 (UTC+1)" in the first seconds. */
+function sinceLine(sinceIso) {
+  const age = Date.now() - Date.parse(sinceIso);
+  const time = timeAt(sinceIso);
+  return age < JUST_NOW_MS ? t("status.sinceJustNow", { time }) : t("status.since", { time, duration: duration(age) });
+}
+
 // ---- talking to the agent ----------------------------------------------------------------------------------------
 
 /** GET (no body) or POST (JSON body) to the agent's API; resolves with the JSON answer (422 answers included). */
@@ -135,8 +145,7 @@ function renderStatus(v) {
   else if (v.status === "problem") verdict = t("status.confirming");
   else verdict = v.title;
   $("verdict").textContent = verdict;
-  const since = v.since && v.verdict !== null && v.mode === "running" ? t("status.since", { time: timeAt(v.since), duration: duration(Date.now() - Date.parse(v.since)) }) : "";
-  $("since").textContent = since;
+  $("since").textContent = v.since && v.verdict !== null && v.mode === "running" ? sinceLine(v.since) : "";
   const m = $("maintenance");
   m.hidden = !(v.maintenance.active && v.maintenance.message);
   m.textContent = v.maintenance.message ? t("status.maintenance", { message: v.maintenance.message }) : "";
