@@ -287,9 +287,8 @@ describe("startTray with a fake tray binary", () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     // Under load the fake (a node process) may be killed before it logged its pid, so the pid cannot be the check:
     // no process may still run the fake binary of this rig (its path is in the command line: node <path>).
-    await waitFor(() => fakesRunning(r).length === 0);
-    const pid = fakePid(r); // NaN when it was killed before its first line
-    if (!Number.isNaN(pid)) expect(isRunning(pid)).toBe(false);
+    // And the pid it logged, if it got that far, is gone too (reaped, not just a zombie with an empty command line).
+    await waitFor(() => fakesRunning(r).length === 0 && (Number.isNaN(fakePid(r)) || !isRunning(fakePid(r))));
     expect(r.logger.lines.find((l) => l.message === "tray not started")?.meta?.reason).toMatch(/no "ready".*400 ms/);
   });
 
@@ -389,9 +388,10 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
     handles.push(h);
     h.update(OUTAGE);
     const first = fakePid(r);
-    appendFileSync(r.cmd, "die 3\n");
+    // Addressed to this fake's pid: the restarted fake replays the command file, and truncating the file after
+    // `!h.alive` raced the 400 ms restart on a loaded machine (the new fake read "die" first and died too).
+    appendFileSync(r.cmd, `die 3 ${first}\n`);
     await waitFor(() => !h.alive);
-    writeFileSync(r.cmd, ""); // the next fake must not replay the order to die
     await waitFor(() => onRestarted.mock.calls.length === 1);
     const pids = [...readFileSync(r.log, "utf8").matchAll(/started pid=(\d+)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(2);
@@ -424,11 +424,16 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
   it("close() during the pause before a restart starts nothing", async () => {
     const r = rig();
     const onRestarted = vi.fn();
-    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 20_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [300], onRestarted }))!;
-    appendFileSync(r.cmd, "die 3\n");
+    // A 3 s pause: close() must land inside it, and with a 300 ms one the test's own 20 ms poll, late on a loaded
+    // machine, could call close() after the restart had legitimately begun. The die is addressed to this fake, so a
+    // fake wrongly started after close() stays up and is counted below.
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 20_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [3_000], onRestarted }))!;
+    appendFileSync(r.cmd, `die 3 ${fakePid(r)}\n`);
     await waitFor(() => !h.alive);
     await h.close();
-    await new Promise((res) => setTimeout(res, 500));
+    // Past the end of the pause (both timers are in this process, so the restart's would have fired first), plus
+    // time for a wrongly started fake to log its start.
+    await new Promise((res) => setTimeout(res, 3_000 + 1_000));
     expect(onRestarted).not.toHaveBeenCalled();
     expect([...readFileSync(r.log, "utf8").matchAll(/started pid=/g)]).toHaveLength(1);
   });
