@@ -380,7 +380,7 @@ describe("Start with Windows and undelivered messages in the menu", () => {
 });
 
 describe("startSupervisedTray: a tray binary that dies comes back, or the player is told", () => {
-  it("restarts a dead tray with the current view; updates reach the new process", async () => {
+  it("restarts a dead tray with the current view; updates reach the new process", { timeout: 120_000 }, async () => {
     const r = rig();
     const onRestarted = vi.fn();
     const onGaveUp = vi.fn();
@@ -392,7 +392,8 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
     // `!h.alive` raced the 400 ms restart on a loaded machine (the new fake read "die" first and died too).
     appendFileSync(r.cmd, `die 3 ${first}\n`);
     await waitFor(() => !h.alive);
-    await waitFor(() => onRestarted.mock.calls.length === 1);
+    // Up to the 20 s ready timeout of the new fake plus the 400 ms pause: the wait must outlast that, not stop short.
+    await waitFor(() => onRestarted.mock.calls.length === 1, 40_000);
     const pids = [...readFileSync(r.log, "utf8").matchAll(/started pid=(\d+)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(2);
     expect(pids[0]).toBe(first);
@@ -400,7 +401,7 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
     expect(h.alive).toBe(true);
     // The restarted tray starts from the view the agent last showed, not the initial one.
     const menus = () => sent(r).filter((m) => Array.isArray(m.items)) as { tooltip: string }[];
-    await waitFor(() => menus().length === 2);
+    await waitFor(() => menus().length === 2, 40_000);
     expect(menus()[1]!.tooltip).toBe(OUTAGE.tooltip);
     h.update({ ...OUTAGE, paused: true });
     await waitFor(() => sent(r).some((m) => (m.item as { title?: string } | undefined)?.title === RESUME_TITLE));
