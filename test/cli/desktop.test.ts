@@ -153,12 +153,12 @@ describe("createDesktop with the fake tray", () => {
     desktops.push(d);
     expect(await d.start(actions(), INITIAL_VIEW)).toBe(true);
     expect(autostart.on).toBe(true);
-    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0), { timeout: 15_000 }); // a node child starting: seconds under load
     const first = sent()[0]!.items!.find((i) => i.__id === 17)!;
     expect(first).toMatchObject({ title: "Start with Windows (√)", hidden: false });
     appendFileSync(trayCmd, "click 17\n");
-    await vi.waitFor(() => expect(autostart.on).toBe(false), { timeout: 3_000 });
-    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 17 && m.item.checked === false)).toBe(true), { timeout: 3_000 });
+    await vi.waitFor(() => expect(autostart.on).toBe(false), { timeout: 15_000 });
+    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 17 && m.item.checked === false)).toBe(true), { timeout: 15_000 });
   });
 
   it("Start with Windows that Windows would not let it read shows as 'could not be read', not as off", async () => {
@@ -169,7 +169,7 @@ describe("createDesktop with the fake tray", () => {
     const d = createDesktop({ installDir, dataDir, appId: "a", appName: "A", notifications: false, headless: false, logger: log, say: () => undefined, autostart });
     desktops.push(d);
     expect(await d.start(actions(), INITIAL_VIEW)).toBe(true);
-    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0), { timeout: 15_000 });
     expect(sent()[0]!.items!.find((i) => i.__id === 17)).toMatchObject({ title: "Start with Windows (could not be read)", hidden: false });
     expect(log.lines).toContain("Start with Windows: the Run key could not be read");
   });
@@ -188,9 +188,9 @@ describe("createDesktop with the fake tray", () => {
     d.show({ ...INITIAL_VIEW, statusLine: "Tarkov servers down" });
     const r = await d.notifier!.notify({ title: "Tarkov servers are down (BSG side)", body: "Nothing to fix on your side." });
     expect(r).toMatchObject({ delivered: false, error: expect.stringContaining("no notification daemon") });
-    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 2 && m.item.title === "⚠ Tarkov servers are down (BSG side)" && !m.item.hidden)).toBe(true), { timeout: 3_000 });
+    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 2 && m.item.title === "⚠ Tarkov servers are down (BSG side)" && !m.item.hidden)).toBe(true), { timeout: 15_000 });
     appendFileSync(trayCmd, "click 2\n");
-    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 2 && m.item.hidden)).toBe(true), { timeout: 3_000 });
+    await vi.waitFor(() => expect(sent().some((m) => m.item?.__id === 2 && m.item.hidden)).toBe(true), { timeout: 15_000 });
   });
 
   it("a tray that cannot come back is announced on the console and as a toast", async () => {
@@ -199,7 +199,7 @@ describe("createDesktop with the fake tray", () => {
     desktops.push(d);
     await d.start(actions(), INITIAL_VIEW);
     appendFileSync(trayCmd, "die 9\n"); // replayed by the restarted fake too: it dies again
-    await vi.waitFor(() => expect(said).toHaveLength(1), { timeout: 5_000 });
+    await vi.waitFor(() => expect(said).toHaveLength(1), { timeout: 15_000 });
     expect(said[0]).toMatch(/^The tray icon stopped \(exit code 9\) and was restarted 1 time without lasting\./);
   });
 });

@@ -101,7 +101,9 @@ describe("stopping the built agent", { timeout: 60_000 }, () => {
       .map((l) => Date.parse((JSON.parse(l) as { timestamp: string }).timestamp))[0];
     expect(requested).toBeTypeOf("number");
     expect(exit.wallMs - requested!).toBeLessThan(2_000);
-    expect(exit.at - t0).toBeLessThan(10_000);
+    // (Sanity only, the 2 s above is the bound: a `stop` CLI start alone took ~6 s at load 8 on this 2-core machine,
+    // so 10 s here was a coin toss under CI load.)
+    expect(exit.at - t0).toBeLessThan(30_000);
     expect(stop.code).toBe(0);
     expect(stop.stdout).toMatch(new RegExp(`^the agent \\(pid ${r.child.pid}\\) stopped\\n$`));
     expect(exit.code).toBe(0);

@@ -15,6 +15,12 @@ import { fixesUnavailableMessage } from "../../src/ports/powershell-check.js";
 import { runCli } from "../e2e/cli-run.js";
 import { StateRunner } from "../fixes/helpers/state-runner.js";
 
+/**
+ * Tests here run the built CLI (a whole node process) once or twice: a bare start took ~6 s at load 8 on this 2-core
+ * machine, so two runs plus a probe round came near the 30 s default. Room for a loaded CI run, no bound on the CLI.
+ */
+const CLI_TEST_MS = 90_000;
+
 const dirs: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), "tca-outputs-"));
@@ -35,7 +41,7 @@ async function envelope(args: string[], dataDir: string): Promise<{ keys: string
   return { keys: Object.keys(json), schema: json.schema, list: lists[0]![1] as unknown[] };
 }
 
-describe("history --json and fix history --json", () => {
+describe("history --json and fix history --json", { timeout: CLI_TEST_MS }, () => {
   it("have the same shape with nothing recorded: an object with schema 1 and an empty list", async () => {
     const dataDir = tempDir();
     const incidents = await envelope(["history"], dataDir);
@@ -71,7 +77,7 @@ describe("history --json and fix history --json", () => {
   });
 });
 
-describe("'nothing yet' lines", () => {
+describe("'nothing yet' lines", { timeout: CLI_TEST_MS }, () => {
   it("the built history and fix history say them in the same form", async () => {
     const dataDir = tempDir();
     const a = await runCli(["history", "--data-dir", dataDir]);

@@ -20,7 +20,7 @@ import type { AgentEvent, DownEvent, MaintenanceEvent, UpEvent, VerdictEvent } f
 import { incidentSchema, type Incident } from "../../src/agent/incidents.js";
 import { EN } from "../../src/core/i18n/index.js";
 import { startWorld, type World } from "../world/index.js";
-import { killAllAgents, readAgentLog, sleep, startAgent, waitForLog, waitUntil, type AgentProcess } from "./agent-helpers.js";
+import { killAllAgents, readAgentLog, readHistoryRecords, sleep, startAgent, waitForLog, waitUntil, type AgentProcess } from "./agent-helpers.js";
 import { runCli } from "./cli-run.js";
 import { seededRandom, startLossyProxy, type LossyProxy } from "./lossy-proxy.js";
 
@@ -90,10 +90,13 @@ async function firstRound(a: AgentProcess): Promise<void> {
       const seen = new Set(world.requests.filter((r) => !before.has(r)).map((r) => r.targetId));
       return https.every((id) => seen.has(id)) || undefined;
     },
-    10_000,
+    30_000,
     "the agent's first round",
   );
-  await sleep(300); // classify and learn the addresses
+  // The requests reaching the world are not the end of the round: liveness learns the BSG addresses only when the
+  // whole round is in (DNS, control hosts, gateway…), which on a loaded CI machine took longer than a fixed 300 ms.
+  // The round's history record is written right after the addresses are learned: wait for that instead.
+  await waitUntil(() => readHistoryRecords(a.dataDir).some((r) => r.k === "round" || r.k === "ok") || undefined, 30_000, "the first round's history record");
 }
 
 const eventsOf = <K extends AgentEvent["event"]>(a: AgentProcess, kind: K) =>
@@ -138,7 +141,9 @@ beforeEach(async () => {
   for (const id of BSG_IDS) world.setDns(id, null, "both");
 });
 
-describe.sequential("tarkov-agent run --headless --events json (built agent, loopback world)", () => {
+// Each test starts a node agent, waits for its first round and walks it through an outage: ~15 s on a quiet machine,
+// and the waits above are sized for a loaded one (≥ 3×), so the 30 s default would cut them short.
+describe.sequential("tarkov-agent run --headless --events json (built agent, loopback world)", { timeout: 120_000 }, () => {
   it("hard drop at default settings: `down` (bsg-unreachable) within the detection bound, `up` with the outage's duration", async () => {
     const { cfg, dataDir } = setup();
     const a = startAgent(cfg, dataDir);
@@ -165,7 +170,7 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     await sleep(Math.max(0, dropAt + 5_000 - performance.now()));
     await world.setGroup("bsg", "up");
     const backAt = performance.now();
-    const up = await a.waitForEvent((e) => e.event === "up", 10_000);
+    const up = await a.waitForEvent((e) => e.event === "up", 30_000);
     const u = up.event as UpEvent;
     const outage = backAt - dropAt;
     timings.hardDropOutageMs = Math.round(outage);
@@ -198,12 +203,12 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     await firstRound(a);
 
     await world.setGroup("bsg", "refuse");
-    const down = await a.waitForEvent((e) => e.event === "down", 8_000);
+    const down = await a.waitForEvent((e) => e.event === "down", 30_000);
     expect(down.event.verdict).toBe("bsg-unreachable");
 
     const dnsAt = performance.now();
     world.setResolver("system", "servfail");
-    const verdict = await a.waitForEvent((e) => e.event === "verdict", 10_000);
+    const verdict = await a.waitForEvent((e) => e.event === "verdict", 30_000);
     timings.dnsVerdictMs = Math.round(verdict.t - dnsAt);
     const v = verdict.event as VerdictEvent;
     expect(v).toMatchObject({ verdict: "dns-failure", previousVerdict: "bsg-unreachable", incidentId: down.event.incidentId });
@@ -216,7 +221,7 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     // BSG back first (the DNS failure still hides it), then the resolver: one recovery, no detour via bsg-unreachable.
     await world.setGroup("bsg", "up");
     world.setResolver("system", null);
-    const up = await a.waitForEvent((e) => e.event === "up", 10_000);
+    const up = await a.waitForEvent((e) => e.event === "up", 30_000);
     expect(up.event).toMatchObject({ previousVerdict: "dns-failure", incidentId: down.event.incidentId });
 
     expect(a.events.map((s) => `${s.event.event}:${s.event.verdict}`)).toEqual(["down:bsg-unreachable", "verdict:dns-failure", "up:ok"]);
@@ -229,16 +234,17 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     const first = startAgent(cfg, dataDir);
     await firstRound(first);
 
-    const second = await runCli(["run", "--headless", "--events", "json", "--config", cfg, "--data-dir", dataDir], {}, 10_000);
-    expect(second.code).toBe(0);
-    expect(second.ms).toBeLessThan(5_000);
+    // A second instance that did not see the first would run until killed, so exiting at all is the proof; how fast
+    // is not the point (a bare CLI start took ~6 s at load 8 on this 2-core machine, past the old 5 s bound).
+    const second = await runCli(["run", "--headless", "--events", "json", "--config", cfg, "--data-dir", dataDir], {}, 60_000);
+    expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(new RegExp(`already running \\(pid ${first.pid}\\b`));
     expect(second.stdout).toBe("");
 
     // The first one is still alive and still watching: a drop now is still reported by it.
     expect(first.child.exitCode).toBeNull();
     await world.setGroup("bsg", "refuse");
-    await first.waitForEvent((e) => e.event === "down", 8_000);
+    await first.waitForEvent((e) => e.event === "down", 30_000);
     expect(await first.stop()).toEqual({ code: 0, signal: null });
   });
 
@@ -263,7 +269,7 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     const a = startAgent(cfg, dataDir);
     await firstRound(a);
     await world.setGroup("bsg", "refuse");
-    const down = (await a.waitForEvent((e) => e.event === "down", 8_000)).event as DownEvent;
+    const down = (await a.waitForEvent((e) => e.event === "down", 30_000)).event as DownEvent;
     await sleep(300);
     await a.kill();
     const killedAt = Date.now();
@@ -273,7 +279,7 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
 
     await world.setGroup("bsg", "up");
     const b = startAgent(cfg, dataDir);
-    await waitForLog(dataDir, (l) => l.message === "closed an incident left open by a previous run" && l.incidentId === down.incidentId, 10_000, "crash recovery");
+    await waitForLog(dataDir, (l) => l.message === "closed an incident left open by a previous run" && l.incidentId === down.incidentId, 30_000, "crash recovery");
     const closed = await history(dataDir, cfg);
     expect(closed).toHaveLength(1);
     const inc = closed[0]!;
@@ -309,7 +315,7 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     const { cfg, dataDir } = setup({}, { game: { installDir: "auto", logsDir: logsRoot } });
     const a = startAgent(cfg, dataDir);
     await firstRound(a);
-    await waitForLog(dataDir, (l) => l.message === "following game session", 5_000, "the tailer attached");
+    await waitForLog(dataDir, (l) => l.message === "following game session", 30_000, "the tailer attached");
     const startedLine = readAgentLog(dataDir).find((l) => l.message === "monitor started")!;
     const startedAt = Date.parse(String(startedLine.timestamp));
 
@@ -323,9 +329,9 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
         `${gameTime(new Date(errorAt.getTime() + 1))}|${ver}|Info|backend|---> Request HTTPS, id [42]: URL: https://${host}/client/game/keepalive\n`,
     );
     const expected = `request to ${host} failed (network error, result ConnectionError)`;
-    const requested = await waitForLog(dataDir, (l) => l.message === "immediate round requested", 6_000, "the game-log trigger");
+    const requested = await waitForLog(dataDir, (l) => l.message === "immediate round requested", 30_000, "the game-log trigger");
     expect(String(requested.reason)).toBe(expected);
-    const diag = await waitForLog(dataDir, (l) => l.message === "diagnosis" && l.trigger !== undefined, 6_000, "the triggered diagnosis");
+    const diag = await waitForLog(dataDir, (l) => l.message === "diagnosis" && l.trigger !== undefined, 30_000, "the triggered diagnosis");
     timings.gameLogTriggerMs = Math.round(performance.now() - appendedAt);
     expect(diag.trigger).toBe(expected);
     expect(diag.verdict).toBe("ok");
@@ -347,12 +353,14 @@ describe.sequential("tarkov-agent run --headless --events json (built agent, loo
     const { cfg, dataDir } = setup({ statusPollMs });
     const a = startAgent(cfg, dataDir);
     const startedAt = performance.now();
-    const first = await a.waitForEvent((e) => e.event === "maintenance", 6_000);
+    // Start-up (a node process importing the whole agent) plus one status poll: seconds on a loaded CI machine.
+    const first = await a.waitForEvent((e) => e.event === "maintenance", 30_000);
     timings.maintenanceMs = Math.round(first.t - startedAt);
     expect((first.event as MaintenanceEvent).message).toBe(message);
 
-    // Past the second status poll (still "updating"): no second announcement.
-    await sleep(Math.max(0, startedAt + statusPollMs + 2_000 - performance.now()));
+    // Past the second status poll (still "updating"): no second announcement. The window starts at the first poll's
+    // answer (the event's arrival), not at the spawn: a slow start-up must not leave the second poll outside it.
+    await sleep(Math.max(0, first.t + statusPollMs + 2_000 - performance.now()));
     expect(eventsOf(a, "maintenance")).toHaveLength(1);
     // Rounds merge the status page, so the agent may also open an incident: with the maintenance cause, nothing else.
     expect(a.events.map((s) => `${s.event.event}:${s.event.verdict}`).filter((e) => !e.endsWith(":maintenance"))).toEqual([]);

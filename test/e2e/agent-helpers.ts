@@ -163,6 +163,28 @@ export function readAgentLog(dataDir: string): Record<string, unknown>[] {
   return out;
 }
 
+/**
+ * The agent's evidence-history records (`<dataDir>/history/evidence-*.jsonl`, oldest first; torn last lines skipped).
+ * A round is recorded (as `round`, or compacted to `ok`) only after the monitor learned the BSG addresses from it,
+ * so "a round record exists" is the deterministic sign that liveness can see a drop.
+ */
+export function readHistoryRecords(dataDir: string): Record<string, unknown>[] {
+  const dir = join(dataDir, "history");
+  if (!existsSync(dir)) return [];
+  const out: Record<string, unknown>[] = [];
+  for (const f of readdirSync(dir).filter((n) => /^evidence-.*\.jsonl$/.test(n)).sort()) {
+    for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        out.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // a line being written right now
+      }
+    }
+  }
+  return out;
+}
+
 /** Polls `fn` every `everyMs` until it returns a non-undefined value; throws `what` after `timeoutMs`. */
 export async function waitUntil<T>(fn: () => T | undefined, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
   const end = performance.now() + timeoutMs;

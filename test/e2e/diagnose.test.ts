@@ -12,6 +12,12 @@ import { diagnoseJsonSchema } from "../../src/report/diagnose-json.js";
 import { sampleOf, startWorld, type World } from "../world/index.js";
 import { runCli } from "./cli-run.js";
 
+/**
+ * Tests here run the built CLI (a whole node process) once or twice: a bare start took ~6 s at load 8 on this 2-core
+ * machine, so two runs plus a probe round came near the 30 s default. Room for a loaded CI run, no bound on the CLI.
+ */
+const CLI_TEST_MS = 90_000;
+
 let world: World;
 let dir: string;
 let configFile: string;
@@ -87,7 +93,7 @@ const scenarios: Array<[VerdictId, string, () => Promise<void> | void]> = [
   }],
 ];
 
-describe("tarkov-agent diagnose (built CLI against a loopback world)", () => {
+describe("tarkov-agent diagnose (built CLI against a loopback world)", { timeout: CLI_TEST_MS }, () => {
   it.each(scenarios)("%s when %s", async (verdict, _why, arrange) => {
     await arrange();
     const r = await diagnoseJson();
@@ -155,7 +161,7 @@ describe("tarkov-agent diagnose (built CLI against a loopback world)", () => {
   });
 });
 
-describe("interception, trust stores and DNS hijacks as they really are (issue 7)", () => {
+describe("interception, trust stores and DNS hijacks as they really are (issue 7)", { timeout: CLI_TEST_MS }, () => {
   it.each(INTERCEPTORS.map((p) => [p.id, sampleOf(p.id).dn] as [InterceptorId, string]))("names %s from its real root %s and gives its one setting", async (product, dn) => {
     await world.setInterceptor(product);
     await world.setGroup("bsg", "untrusted");
@@ -244,7 +250,7 @@ describe("interception, trust stores and DNS hijacks as they really are (issue 7
   });
 });
 
-describe("no name resolves anywhere, but the internet answers by IP (issue 7)", () => {
+describe("no name resolves anywhere, but the internet answers by IP (issue 7)", { timeout: CLI_TEST_MS }, () => {
   let ipWorld: World;
   let ipConfig: string;
   beforeAll(async () => {
@@ -270,7 +276,7 @@ describe("no name resolves anywhere, but the internet answers by IP (issue 7)", 
   });
 });
 
-describe("usage and config errors (exit 2, nothing written)", () => {
+describe("usage and config errors (exit 2, nothing written)", { timeout: CLI_TEST_MS }, () => {
   it.each([
     ['{"probe": {"timeoutMs": "fast"}}', 'key probe.timeoutMs: expected a number, found "fast"'],
     ['{"targets": [{"id": "x", "group": "bsg", "url": "ftp://x"}]}', "key targets[0].url: expected"],

@@ -19,7 +19,9 @@ const snapshot = { adapters: [{ interfaceIndex: 12, source: "Dhcp", ipv4: [], ip
 const runners: PowerShellRunner[] = [];
 afterAll(async () => Promise.all(runners.map((r) => r.dispose())));
 
-describe("crash between journal-before and journal-after", () => {
+// A child node process transpiling and loading the fix engine, then a fake PowerShell (another node process): ~1 s
+// on a quiet machine, several at CI load (a bare node CLI start took ~6 s at load 8 here), hence the room below.
+describe("crash between journal-before and journal-after", { timeout: 120_000 }, () => {
   it("leaves a pending record that the next start checks and undoes", async () => {
     const w = makeFakeWorld();
     w.setBehaviour({
@@ -38,7 +40,7 @@ describe("crash between journal-before and journal-after", () => {
 
     // Wait until the journal holds the pending record AND the fake shell received the real (non -WhatIf) run.
     const journalPath = join(w.dataDir, "journal.json");
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const pendingWritten = existsSync(journalPath) && /"state":\s*"pending"/.test(readFileSync(journalPath, "utf8"));
       const realRunStarted = w.lines().some((l) => l.includes("Set-AgentDnsServer.ps1") && !l.includes(" -WhatIf"));

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   buildScriptCommand,
   buildStartProcessCommand,
@@ -191,8 +191,8 @@ describe("PowerShellRunner against the fake shell", () => {
     const w = makeFakeWorld();
     const r = runnerFor(w, { idleTimeoutMs: 300 });
     expect((await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" })).ok).toBe(true);
-    await new Promise((res) => setTimeout(res, 600));
-    expect((r as unknown as { session: unknown }).session).toBeNull();
+    // Waited for, not slept on: a fixed 600 ms against the 300 ms idle clock held only while nothing delayed the timer.
+    await vi.waitFor(() => expect((r as unknown as { session: unknown }).session).toBeNull(), { timeout: 10_000, interval: 50 });
     expect(r.sessionsStarted).toBe(1);
     expect((await r.run({ script: "Clear-AgentDnsCache.ps1", params: {}, mode: "Apply" })).ok).toBe(true);
     expect(r.sessionsStarted).toBe(2);

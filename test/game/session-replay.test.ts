@@ -133,8 +133,9 @@ describe("a whole session through the real tailer", () => {
       ]);
       expectNoStaleTimer(r.changes);
       expect(r.tailer.raidState).toMatchObject({ phase: "idle", server: null });
-      const stats = r.events.find((e) => e.kind === "raid-statistics");
-      expect(stats).toMatchObject({ lossPercent: 0, rtt: 182.75 });
+      // Waited for, not assumed: the Statistics line is in another file than the menu return waited for above, and the
+      // tailer's read that saw Disconnect may have run between the two appends (its reads are off the main thread).
+      await vi.waitFor(() => expect(r.events.find((e) => e.kind === "raid-statistics")).toMatchObject({ lossPercent: 0, rtt: 182.75 }), { timeout: 10_000 });
     } finally {
       r.tailer.stop();
     }

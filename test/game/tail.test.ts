@@ -330,13 +330,19 @@ describe("GameLogTailer", () => {
   it("start() polls on its own; nothing is emitted after stop()", async () => {
     const s = session("2025.03.14_21-00-00");
     writeFileSync(s.file("backend"), "");
-    const { tailer, events } = makeTailer({ pollMs: 20 });
+    // Wait for the backend FILE to be attached, not for the session: the session is set one step before the files'
+    // start offsets are taken (at their end: existing lines are history), so a line appended in between was skipped
+    // as history — seen under load. (vi.waitFor's 1 s default is also too short for a 20 ms poll timer there.)
+    const attached: string[] = [];
+    const log = { debug: (m: string, meta?: Record<string, unknown>) => void (m === "tailing game log" && attached.push(String(meta?.channel))), info() {}, warn() {} };
+    const { tailer, events } = makeTailer({ pollMs: 20, log });
     tailer.start();
-    await vi.waitFor(() => expect(tailer.session).not.toBeNull());
+    await vi.waitFor(() => expect(attached).toContain("backend"), { timeout: 10_000 });
     appendFileSync(s.file("backend"), netError());
-    await vi.waitFor(() => expect(events.map((e) => e.kind)).toEqual(["backend-error"]), { timeout: 3000 });
+    await vi.waitFor(() => expect(events.map((e) => e.kind)).toEqual(["backend-error"]), { timeout: 10_000 });
     tailer.stop();
     appendFileSync(s.file("backend"), netError());
+    // "Nothing after stop()": six poll periods. Load can only make this window miss a late emit, never fail a correct tailer.
     await new Promise((r) => setTimeout(r, 120));
     expect(events).toHaveLength(1);
   });

@@ -3,7 +3,7 @@
 // checks the argv, the exit-code judgement and that no toast process outlives notify()/close(). That fake is the
 // one allowed stand-in here; the real SnoreToast crashing under wine is test/installer/wine-windows.test.ts, and
 // Linux delivery to a real notification daemon is test/gui/notify-dunst.test.ts.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -23,6 +23,24 @@ function fakeExe(name: string, then: string): { path: string; argvFile: string; 
   writeFileSync(path, `#!/bin/sh\necho $$ > '${pidFile}'\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${argvFile}'\n${then}\n`);
   chmodSync(path, 0o755);
   return { path, argvFile, pidFile };
+}
+
+/**
+ * The fake's pid, once its first line has run. Waited for (not read at once): a fake started just before the
+ * notifier gave up may still be writing it on a loaded machine. Never 0 or NaN: `process.kill(0, …)` in afterEach
+ * would signal this test's whole process group.
+ */
+async function pidOf(fake: { pidFile: string }): Promise<number> {
+  let pid = 0;
+  await vi.waitFor(
+    () => {
+      const text = existsSync(fake.pidFile) ? readFileSync(fake.pidFile, "utf8") : "";
+      expect(text, "the fake's pid line").toMatch(/^[1-9]\d*\n$/);
+      pid = Number(text);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+  return pid;
 }
 
 const logger = () => ({ debug: vi.fn(), warn: vi.fn() });
@@ -133,9 +151,9 @@ describe("Windows (SnoreToast through a fake snoretoast)", () => {
     const r = await n.notify(DROP);
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(r).toEqual({ delivered: false, error: "no answer from the notifier within 300 ms" });
-    const pid = Number(readFileSync(fake.pidFile, "utf8"));
+    const pid = await pidOf(fake);
     pidsToKill.push(pid);
-    await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 2_000 });
+    await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 10_000 });
   });
 
   it("close() ends every toast process at once: pending notify() resolves, nothing is logged afterwards", async () => {
@@ -143,14 +161,13 @@ describe("Windows (SnoreToast through a fake snoretoast)", () => {
     const log = logger();
     const n = createNotifier({ appId: "a", appName: "A", platform: "win32", customPath: fake.path, logger: log });
     const pending = n.notify(DROP);
-    await vi.waitFor(() => expect(readFileSync(fake.pidFile, "utf8")).not.toBe(""), { timeout: 2_000 });
-    const pid = Number(readFileSync(fake.pidFile, "utf8"));
+    const pid = await pidOf(fake);
     pidsToKill.push(pid);
     const t0 = Date.now();
     n.close();
     expect(await pending).toEqual({ delivered: false, error: "SnoreToast was ended by SIGTERM" });
     expect(Date.now() - t0).toBeLessThan(1_000);
-    await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 2_000 });
+    await vi.waitFor(() => expect(isRunning(pid)).toBe(false), { timeout: 10_000 });
     expect(log.warn).not.toHaveBeenCalled();
     expect(await n.notify(DROP)).toEqual({ delivered: false, error: "the agent is stopping" });
   });
@@ -217,7 +234,7 @@ describe("Linux (notify-send)", () => {
     const fake = fakeNotifySend("exec sleep 30");
     const r = await createNotifier({ appId: "a", appName: "A", platform: "linux", timeoutMs: 300 }).notify(DROP);
     expect(r).toEqual({ delivered: false, error: "no answer from the notifier within 300 ms" });
-    await vi.waitFor(() => pidsToKill.push(Number(readFileSync(fake.pidFile, "utf8"))));
+    pidsToKill.push(await pidOf(fake));
   });
 
   it("with no D-Bus session at all, the real notify-send fails and we report it", async () => {

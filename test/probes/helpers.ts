@@ -9,8 +9,12 @@ export function resolved(world: World, patch: Partial<ResolvedConfig> = {}): Res
   return { ...parsed, targets: parsed.targets ?? [], ...patch };
 }
 
-/** A probe context as a round would build it, with a short per-phase timeout. */
-export function contextFor(world: World, timeoutMs = 600, signal: AbortSignal = new AbortController().signal): ProbeContext {
+/**
+ * A probe context as a round would build it. The default per-phase timeout is long on purpose: the world's servers
+ * run in this same process, so a worker descheduled on a loaded CI machine fires its timers before it polls their
+ * answers, and a short timeout turns a healthy host into a *_TIMEOUT. Tests that expect a timeout pass a short one.
+ */
+export function contextFor(world: World, timeoutMs = 10_000, signal: AbortSignal = new AbortController().signal): ProbeContext {
   const config = resolved(world);
   return { ...buildProbeContext(config, signal), timeoutMs };
 }

@@ -1,7 +1,7 @@
 // startTray against a fake tray binary (platform-notes §1 recipe A): systray2 finds `<installDir>/traybin/
 // tray_linux_release` through its cwd-first lookup, so these tests see the exact protocol lines we send and can
 // inject clicks and crashes, with no X display. The real binary is exercised in test/gui/tray-sni.test.ts.
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -70,6 +70,20 @@ function sent(r: Rig): Record<string, unknown>[] {
 }
 
 const fakePid = (r: Rig) => Number(/started pid=(\d+)/.exec(readFileSync(r.log, "utf8"))?.[1]);
+/** Pids of live processes running this rig's fake binary (read from /proc: works whether or not it logged). */
+const fakesRunning = (r: Rig): number[] => {
+  const bin = join(r.installDir, "traybin", "tray_linux_release");
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").includes(bin);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+};
 const isRunning = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -83,7 +97,7 @@ const handles: TrayHandle[] = [];
 async function start(r: Rig, extra: { readyTimeoutMs?: number; onDied?: () => void } = {}) {
   const h = await startTray({
     installDir: r.installDir,
-    readyTimeoutMs: extra.readyTimeoutMs ?? 5_000,
+    readyTimeoutMs: extra.readyTimeoutMs ?? 20_000,
     actions: r.actions as unknown as TrayActions,
     logger: r.logger,
     iconDir: ICONS,
@@ -105,7 +119,9 @@ const OUTAGE: TrayView = {
   ],
 };
 
-const waitFor = (check: () => boolean, ms = 3_000) => vi.waitFor(() => expect(check()).toBe(true), { timeout: ms, interval: 20 });
+// The fake tray is a node process: its start, and every line through it, can take seconds on a loaded 2-core CI
+// machine (load 4–7). Waits and ready timeouts are sized for that; none of them is what a test measures.
+const waitFor = (check: () => boolean, ms = 15_000) => vi.waitFor(() => expect(check()).toBe(true), { timeout: ms, interval: 20 });
 const click = (r: Rig, id: number) => appendFileSync(r.cmd, `click ${id}\n`);
 
 beforeEach(() => {
@@ -269,8 +285,10 @@ describe("startTray with a fake tray binary", () => {
     const t0 = Date.now();
     expect(await start(r, { readyTimeoutMs: 400 })).toBeNull();
     expect(Date.now() - t0).toBeLessThan(2_000);
-    const pid = fakePid(r);
-    await waitFor(() => !isRunning(pid));
+    // Under load the fake (a node process) may be killed before it logged its pid, so the pid cannot be the check:
+    // no process may still run the fake binary of this rig (its path is in the command line: node <path>).
+    // And the pid it logged, if it got that far, is gone too (reaped, not just a zombie with an empty command line).
+    await waitFor(() => fakesRunning(r).length === 0 && (Number.isNaN(fakePid(r)) || !isRunning(fakePid(r))));
     expect(r.logger.lines.find((l) => l.message === "tray not started")?.meta?.reason).toMatch(/no "ready".*400 ms/);
   });
 
@@ -362,18 +380,20 @@ describe("Start with Windows and undelivered messages in the menu", () => {
 });
 
 describe("startSupervisedTray: a tray binary that dies comes back, or the player is told", () => {
-  it("restarts a dead tray with the current view; updates reach the new process", async () => {
+  it("restarts a dead tray with the current view; updates reach the new process", { timeout: 120_000 }, async () => {
     const r = rig();
     const onRestarted = vi.fn();
     const onGaveUp = vi.fn();
-    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [400, 400], onRestarted, onGaveUp }))!;
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 20_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [400, 400], onRestarted, onGaveUp }))!;
     handles.push(h);
     h.update(OUTAGE);
     const first = fakePid(r);
-    appendFileSync(r.cmd, "die 3\n");
+    // Addressed to this fake's pid: the restarted fake replays the command file, and truncating the file after
+    // `!h.alive` raced the 400 ms restart on a loaded machine (the new fake read "die" first and died too).
+    appendFileSync(r.cmd, `die 3 ${first}\n`);
     await waitFor(() => !h.alive);
-    writeFileSync(r.cmd, ""); // the next fake must not replay the order to die
-    await waitFor(() => onRestarted.mock.calls.length === 1, 5_000);
+    // Up to the 20 s ready timeout of the new fake plus the 400 ms pause: the wait must outlast that, not stop short.
+    await waitFor(() => onRestarted.mock.calls.length === 1, 40_000);
     const pids = [...readFileSync(r.log, "utf8").matchAll(/started pid=(\d+)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(2);
     expect(pids[0]).toBe(first);
@@ -381,7 +401,7 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
     expect(h.alive).toBe(true);
     // The restarted tray starts from the view the agent last showed, not the initial one.
     const menus = () => sent(r).filter((m) => Array.isArray(m.items)) as { tooltip: string }[];
-    await waitFor(() => menus().length === 2);
+    await waitFor(() => menus().length === 2, 40_000);
     expect(menus()[1]!.tooltip).toBe(OUTAGE.tooltip);
     h.update({ ...OUTAGE, paused: true });
     await waitFor(() => sent(r).some((m) => (m.item as { title?: string } | undefined)?.title === RESUME_TITLE));
@@ -392,11 +412,11 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
   it("gives up after its restarts are used up and says so in plain words", async () => {
     const r = rig();
     const onGaveUp = vi.fn();
-    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [50], onGaveUp }))!;
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 20_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [50], onGaveUp }))!;
     handles.push(h);
     appendFileSync(r.cmd, "die 2\n");
     // The restarted fake replays the command file from the start, so it dies again at once.
-    await waitFor(() => onGaveUp.mock.calls.length === 1, 5_000);
+    await waitFor(() => onGaveUp.mock.calls.length === 1);
     expect(onGaveUp.mock.calls[0]![0]).toMatch(/^The tray icon stopped \(exit code 2\) and was restarted 1 time without lasting\. The agent keeps watching/);
     expect(h.alive).toBe(false);
     expect(() => h.update(OUTAGE)).not.toThrow();
@@ -405,11 +425,16 @@ describe("startSupervisedTray: a tray binary that dies comes back, or the player
   it("close() during the pause before a restart starts nothing", async () => {
     const r = rig();
     const onRestarted = vi.fn();
-    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 5_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [300], onRestarted }))!;
-    appendFileSync(r.cmd, "die 3\n");
+    // A 3 s pause: close() must land inside it, and with a 300 ms one the test's own 20 ms poll, late on a loaded
+    // machine, could call close() after the restart had legitimately begun. The die is addressed to this fake, so a
+    // fake wrongly started after close() stays up and is counted below.
+    const h = (await startSupervisedTray({ installDir: r.installDir, readyTimeoutMs: 20_000, actions: r.actions as unknown as TrayActions, logger: r.logger, iconDir: ICONS, restartDelaysMs: [3_000], onRestarted }))!;
+    appendFileSync(r.cmd, `die 3 ${fakePid(r)}\n`);
     await waitFor(() => !h.alive);
     await h.close();
-    await new Promise((res) => setTimeout(res, 500));
+    // Past the end of the pause (both timers are in this process, so the restart's would have fired first), plus
+    // time for a wrongly started fake to log its start.
+    await new Promise((res) => setTimeout(res, 3_000 + 1_000));
     expect(onRestarted).not.toHaveBeenCalled();
     expect([...readFileSync(r.log, "utf8").matchAll(/started pid=/g)]).toHaveLength(1);
   });
@@ -420,7 +445,7 @@ describe("startTray on Windows", () => {
     const r = rig();
     const h = await startTray({
       installDir: r.installDir,
-      readyTimeoutMs: 5_000,
+      readyTimeoutMs: 20_000,
       actions: r.actions as unknown as TrayActions,
       logger: r.logger,
       iconDir: ICONS,
