@@ -89,7 +89,8 @@ beforeAll(async () => {
       const r = await runCli(["dashboard", "--no-open", "--json", "--data-dir", dataDir], env);
       return r.code === 0 ? (JSON.parse(r.stdout) as { url: string }).url : undefined;
     },
-    20_000,
+    // Each attempt starts a CLI (seconds on a loaded CI machine), and the agent itself starts first.
+    60_000,
     "the dashboard address",
   );
   url = printed;
@@ -101,7 +102,7 @@ beforeAll(async () => {
   browser = await launchChromium(dir, { args: ["--host-resolver-rules=MAP rebind.test 127.0.0.1"] });
   browser.on("request", (r) => requests.push(r.url()));
   page = await browser.newPage();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -326,8 +327,8 @@ describeBrowser("who may talk to the dashboard", () => {
       const logs = readdirSync(join(dataDir, "logs")).filter((f) => f.endsWith(".log"));
       const all = logs.map((f) => readFileSync(join(dataDir, "logs", f), "utf8")).join("");
       return all.split("dashboard request refused").length > refusedBefore ? true : undefined;
-    }, 5_000, "the refusals in the log");
-  }, 30_000);
+    }, 30_000, "the refusals in the log");
+  }, 90_000);
 });
 
 describeBrowser("the address file and the dashboard command", () => {
@@ -337,8 +338,10 @@ describeBrowser("the address file and the dashboard command", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${url}\n`);
     // xdg-open got exactly one argument: the address.
-    await waitFor(() => (existsSync(join(dir, "xdg-open.args")) ? true : undefined), 5_000, "xdg-open");
-    expect(readFileSync(join(dir, "xdg-open.args"), "utf8")).toBe(`1\n${url}\n`);
+    // The command returns once xdg-open is spawned, not once it has written: wait for what it writes, in full.
+    const args = join(dir, "xdg-open.args");
+    await waitFor(() => (existsSync(args) && readFileSync(args, "utf8").endsWith("\n") && readFileSync(args, "utf8").split("\n").length >= 3 ? true : undefined), 30_000, "xdg-open");
+    expect(readFileSync(args, "utf8")).toBe(`1\n${url}\n`);
     const logs = readdirSync(join(dataDir, "logs")).map((f) => readFileSync(join(dataDir, "logs", f), "utf8")).join("");
     expect(logs).toContain("dashboard listening");
     expect(logs).not.toContain(secret);

@@ -50,7 +50,7 @@ const { findDefaultGateway, probeGateway, pingOnce, defaultGatewayDeps } = await
 const { checkPowerShell } = await load("ports\\\\powershell-check.js");
 const { createNotifier } = await load("ports\\\\notify.js");
 const { createAutostart } = await load("ports\\\\autostart.js");
-await step("regExport", async () => { const v = await regExeRegistry().readKey(process.env.TCA_UNINSTALL, null); return v && v.get("installlocation"); });
+await step("regExport", async () => { const v = await regExeRegistry({ timeoutMs: 60000 }).readKey(process.env.TCA_UNINSTALL, null); return v && v.get("installlocation"); });
 await step("findGame", async () => findGame({ installDir: "auto", logsDir: null }, defaultInstallDeps()));
 process.chdir(process.env.TCA_PLANT_DIR);
 const signal = new AbortController().signal;
@@ -60,10 +60,13 @@ await step("ping", () => pingOnce("127.0.0.1", defaultGatewayDeps, signal));
 await step("powershell", () => checkPowerShell());
 await step("toast", () => createNotifier({ appId: "TarkovConnectionAgent", appName: "Tarkov Connection Agent", timeoutMs: 60000 }).notify({ title: "Tarkov servers are down", body: "test" }));
 await step("autostart", async () => {
-  const a = createAutostart({ installDir: process.env.TCA_INSTALL, registry: regExeRegistry() });
+  // reg.exe under wine on a loaded CI machine can take longer than the agent's 5 s (a start of wine's reg.exe, not
+  // Windows'): a timed-out read is "unknown", which is not what this step is about.
+  const reg = regExeRegistry({ timeoutMs: 60000 });
+  const a = createAutostart({ installDir: process.env.TCA_INSTALL, registry: reg });
   const r = { supported: a.supported, before: await a.isEnabled(), on: await a.setEnabled(true) };
   r.afterOn = await a.isEnabled();
-  r.value = (await regExeRegistry().readKey("HKCU\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run", null)).get("tarkovconnectionagent");
+  r.value = (await reg.readKey("HKCU\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run", null)).get("tarkovconnectionagent");
   r.off = await a.setEnabled(false);
   r.afterOff = await a.isEnabled();
   return r;
