@@ -4,7 +4,7 @@
  * per maintenance. An unreadable page says nothing, so it never replaces a good reading.
  */
 import type { ResolvedConfig } from "../config/schema.js";
-import { maintenanceMessage } from "../core/monitor-policy.js";
+import { bsgMaintenanceWords, maintenanceMessage } from "../core/monitor-policy.js";
 import type { StatusApiResult } from "../core/types.js";
 import type { AgentEvent } from "./events.js";
 import type { MonitorClock, MonitorTimers } from "./monitor-timers.js";
@@ -52,6 +52,8 @@ export function createStatusPoller(host: StatusHost): StatusPoller {
   let lastStatusPollAt = -Infinity;
   let statusBusy = false;
   let maintenance: { active: boolean; message: string | null } = { active: false, message: null };
+  /** Whether the maintenance's message is BSG's own text (not the stand-in for "no message given"). */
+  let wordsFromBsg = false;
 
   function tick(): void {
     timers.arm("status", m.statusPollMs, tick);
@@ -83,8 +85,18 @@ export function createStatusPoller(host: StatusHost): StatusPoller {
       if (!maintenance.active) {
         const message = maintenanceMessage(s);
         maintenance = { active: true, message };
+        wordsFromBsg = bsgMaintenanceWords(s) !== null;
         log.warn("BSG maintenance announced", { reason: message });
         host.emit({ event: "maintenance", verdict: "maintenance", at: iso(now()), incidentId: host.incidentId(), message });
+      } else if (!wordsFromBsg) {
+        // Announced from a reading without BSG's words (global/status unanswered, the services list said updating):
+        // when a later reading has them, the tray and the dashboard show them. Still one announcement.
+        const words = bsgMaintenanceWords(s);
+        if (words !== null) {
+          maintenance = { active: true, message: words };
+          wordsFromBsg = true;
+          log.info("BSG maintenance message", { reason: words });
+        }
       }
     } else if (maintenance.active) {
       log.info("BSG maintenance over", { state: s.state });

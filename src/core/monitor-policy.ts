@@ -78,10 +78,15 @@ export function mergeRound(
   };
 }
 
+/** BSG's own words for a maintenance (the global message, else the newest unsolved incident message), or null. */
+export function bsgMaintenanceWords(s: StatusApiResult): string | null {
+  const text = s.message?.trim() || s.messages.find((m) => m.solveTime === null && m.content.trim() !== "")?.content.trim();
+  return text || null;
+}
+
 /** BSG's own words for a maintenance, as shown to the player. */
 export function maintenanceMessage(s: StatusApiResult): string {
-  const text = s.message?.trim() || s.messages.find((m) => m.solveTime === null && m.content.trim() !== "")?.content.trim();
-  return text || "BSG reports that the servers are being updated (no message given).";
+  return bsgMaintenanceWords(s) ?? "BSG reports that the servers are being updated (no message given).";
 }
 
 /**

@@ -347,6 +347,25 @@ describe("monitor: status page, triggers, robustness", () => {
     expect(h.events.filter((e) => e.event === "maintenance")).toHaveLength(2);
   });
 
+  it("a maintenance announced without BSG's words takes them from a later reading: still one announcement", async () => {
+    const h = harness();
+    const m = startMonitor(h);
+    await vi.advanceTimersByTimeAsync(10_000);
+    // First reading: updating, but no message (global/status unanswered while the services list says updating).
+    h.world.status = "updating";
+    h.world.statusMessage = null;
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    expect(m.state().maintenance).toEqual({ active: true, message: "BSG reports that the servers are being updated (no message given)." });
+    h.world.statusMessage = "Technical works are in progress. Estimated time: 2 hours.";
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    expect(m.state().maintenance).toEqual({ active: true, message: "Technical works are in progress. Estimated time: 2 hours." });
+    // A later reading without words again does not take BSG's words away.
+    h.world.statusMessage = null;
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    expect(m.state().maintenance.message).toBe("Technical works are in progress. Estimated time: 2 hours.");
+    expect(h.events.filter((e) => e.event === "maintenance")).toHaveLength(1);
+  });
+
   it("the status reading is merged into every round for classify", async () => {
     const h = harness();
     startMonitor(h);
