@@ -9,10 +9,9 @@
  * when the caller has it. A failure comes back as an Error with the original message (and code, e.g. ENOSPC), as
  * if the job had run here; a thread that dies (out of memory, killed) is an Error too, never a crash of the agent.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BundleResult } from "./bundle.js";
+import { compiledSibling } from "./compiled-module.js";
 import type { BundleJob, BundleLate } from "./bundle-job.js";
 
 /** Messages between the host and the bundle thread. */
@@ -31,12 +30,7 @@ export const BUNDLE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerat
 
 /** The compiled bundle thread next to this module, or null when running from the TypeScript sources. */
 export function defaultBundleThreadUrl(): URL | null {
-  const url = new URL("./bundle-worker.js", import.meta.url);
-  try {
-    return existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    return null;
-  }
+  return compiledSibling("./bundle-worker.js", import.meta.url);
 }
 
 /** A late part that can cross to the thread: the diagnosis is data, but anything odd in it must not fail the bundle. */

@@ -8,11 +8,10 @@
  * order. Each worker has
  * its own engine built from the same plain options and bounded heap limits, so memory stays flat.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RuleId } from "../core/redact/index.js";
+import { compiledSibling } from "./compiled-module.js";
 import { addCounts, createBundleRedactor, engineOptions, redactChunk, type BundleRedactorOptions, type LineFilter, type LinePreview } from "./redaction.js";
 
 export interface ChunkJob {
@@ -65,12 +64,7 @@ export function inProcessPool(o: BundleRedactorOptions): RedactionPool {
 
 /** The compiled worker next to this module, or null when running from the TypeScript sources. */
 export function defaultWorkerUrl(): URL | null {
-  const url = new URL("./redaction-worker.js", import.meta.url);
-  try {
-    return existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    return null;
-  }
+  return compiledSibling("./redaction-worker.js", import.meta.url);
 }
 
 /**
