@@ -4,15 +4,14 @@
  * the stand-in treats as an administrator's (AGENT_STANDIN_ADMIN=1), after the runner verified the scripts against
  * a build-time manifest of a copied install folder.
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Diagnosis, VerdictId } from "../../src/core/types.js";
 import { FixEngine } from "../../src/fixes/engine.js";
 import { Journal } from "../../src/fixes/journal.js";
-import { AdminSessionElevator, describePwsh, GUID_ETH, ROOT, STAND_IN, StandInPc, UNINSTALL, V4 } from "../ps/harness.js";
+import { describePwsh, GUID_ETH, standInPcWithAdmin, UNINSTALL, V4, type AdminSessionElevator, type StandInPc } from "../ps/harness.js";
 
 const diag = (verdict: VerdictId): Diagnosis => ({ verdict, confidence: "high", headline: verdict, meaning: "", evidence: [], advice: [] });
 
@@ -36,12 +35,7 @@ describePwsh("fix engine with real scripts under real pwsh", (pwsh) => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "agent-engine-pwsh-"));
-    const install = join(dir, "install");
-    cpSync(join(ROOT, "scripts"), join(install, "scripts"), { recursive: true, filter: (src) => !src.endsWith("manifest.json") });
-    execFileSync(process.execPath, [join(ROOT, "tools", "gen-manifest.mjs"), join(install, "scripts")], { stdio: "pipe" });
-    elevator = new AdminSessionElevator(pwsh, { AGENT_STANDIN: STAND_IN, AGENT_STANDIN_STATE: join(dir, "pc", "state.json"), APPDATA: join(dir, "pc", "AppData"), SystemDrive: "" });
-    pc = new StandInPc(join(dir, "pc"), pwsh, { installDir: install, elevator });
-    pc.runner.warm();
+    ({ pc, elevator } = standInPcWithAdmin(dir, pwsh));
   });
   afterAll(async () => {
     await pc?.dispose();
