@@ -25,12 +25,15 @@ const INSTALL = "C:\\Program Files\\Tarkov Connection Agent";
 const idleAgent: DashboardAgent = { diagnose: async () => OK_DIAGNOSIS, saveBundle: async () => ({ ok: false, message: "not in this test" }), undo: async () => null, fixHistory: async () => [] };
 
 /** HKCU as reg.exe reads and writes it, in memory: values by case-insensitive name; `deny` answers like a locked-down PC. */
-function registry(): Registry & { keys: Map<string, RegistryKeyValues>; deny: boolean } {
+function registry(): Registry & { keys: Map<string, RegistryKeyValues>; deny: boolean; unreadable: boolean } {
   const keys = new Map<string, RegistryKeyValues>();
   const reg = {
     keys,
     deny: false,
-    readKey: async (key: string) => keys.get(key) ?? null,
+    /** reg.exe cannot export the Run key, though it is there (a policy, an antivirus): the state is unknown. */
+    unreadable: false,
+    readKey: async (key: string) => (reg.unreadable ? null : (keys.get(key) ?? null)),
+    keyExists: async (key: string) => reg.unreadable || keys.has(key),
     setString: async (key: string, name: string, data: string) => {
       if (reg.deny) return { code: 1, error: "ERROR: Access is denied." };
       const values = keys.get(key) ?? new Map();
@@ -103,6 +106,23 @@ describeBrowser("settings the Linux agent cannot show: Start with Windows, game 
     await expect.poll(() => text("#fs-autostart .save-msg")).toBe("Saved.");
     expect(reg.keys.get(RUN_KEY)?.has(AUTOSTART_VALUE.toLowerCase())).toBe(false);
     expect(existsSync(configFile)).toBe(false); // not a config key: the player's file is not touched
+  });
+
+  it("Start with Windows that Windows would not let the agent read: the page says so instead of showing it as off", async () => {
+    const box = page.locator("#autostart");
+    reg.unreadable = true;
+    try {
+      await page.reload();
+      await page.waitForSelector("body[data-ready=true]");
+      await expect.poll(() => text("#autostart-note")).toBe("Windows did not let the agent read this setting, so it may be on or off. Ticking it turns it on.");
+      expect(await box.isDisabled()).toBe(false);
+      expect(await box.isChecked()).toBe(false);
+    } finally {
+      reg.unreadable = false;
+    }
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await expect.poll(() => text("#autostart-note")).toBe("");
   });
 
   it('game folder: "not found" until the player picks one, then the folder is checked on disk', async () => {

@@ -156,6 +156,7 @@ export const en = {
   "autostart.enabled": "Start the agent when I sign in to Windows",
   "autostart.notWindows": "Only on Windows.",
   "autostart.unavailable": "Not available here: {reason}",
+  "autostart.unreadable": "Windows did not let the agent read this setting, so it may be on or off. Ticking it turns it on.",
   "autostart.failed": "Could not change it: {message}",
   "autostart.notChanged": "Windows kept the previous setting: the agent was not allowed to change its sign-in entry.",
 
@@ -326,6 +327,7 @@ export const ru: Record<DashboardKey, string> = {
   "autostart.enabled": "Запускать агент при входе в Windows",
   "autostart.notWindows": "Только в Windows.",
   "autostart.unavailable": "Здесь недоступно: {reason}",
+  "autostart.unreadable": "Windows не дала агенту прочитать эту настройку, поэтому она может быть включена или выключена. Отметка включит её.",
   "autostart.failed": "Не удалось изменить: {message}",
   "autostart.notChanged": "Windows оставила прежнюю настройку: агенту не разрешили изменить запись автозапуска.",
 

@@ -410,7 +410,10 @@ function renderSettings(s) {
   const a = $("autostart");
   a.checked = s.autostart.enabled === true;
   a.disabled = !s.autostart.supported;
-  $("autostart-note").textContent = s.autostart.supported ? "" : s.autostart.reason === "not-windows" ? t("autostart.notWindows") : t("autostart.unavailable", { reason: s.autostart.reasonText ?? "" });
+  // Supported but unreadable (reg.exe refused): unknown, which an unticked box alone would show as "off".
+  $("autostart-note").textContent = !s.autostart.supported
+    ? s.autostart.reason === "not-windows" ? t("autostart.notWindows") : t("autostart.unavailable", { reason: s.autostart.reasonText ?? "" })
+    : s.autostart.enabled === null ? t("autostart.unreadable") : "";
   if (focused && $(focused)) $(focused).focus();
 }
 
