@@ -145,12 +145,11 @@ export function describeEvents(events: readonly SeenEvent[]): string {
   return events.length === 0 ? "(none)" : events.map((s) => `${s.event.event}:${s.event.verdict}`).join(", ");
 }
 
-/** The agent's JSON log lines (all `agent-*.log` files in `<dataDir>/logs`, oldest first). Torn last lines are skipped. */
-export function readAgentLog(dataDir: string): Record<string, unknown>[] {
-  const dir = join(dataDir, "logs");
+/** The JSON lines of the files in `dir` whose names match `name`, oldest first; a torn last line is skipped. */
+function readJsonLines(dir: string, name: RegExp): Record<string, unknown>[] {
   if (!existsSync(dir)) return [];
   const out: Record<string, unknown>[] = [];
-  for (const f of readdirSync(dir).filter((n) => /^agent-.*\.log$/.test(n)).sort()) {
+  for (const f of readdirSync(dir).filter((n) => name.test(n)).sort()) {
     for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
       if (line.trim() === "") continue;
       try {
@@ -163,26 +162,18 @@ export function readAgentLog(dataDir: string): Record<string, unknown>[] {
   return out;
 }
 
+/** The agent's JSON log lines (all `agent-*.log` files in `<dataDir>/logs`, oldest first). Torn last lines are skipped. */
+export function readAgentLog(dataDir: string): Record<string, unknown>[] {
+  return readJsonLines(join(dataDir, "logs"), /^agent-.*\.log$/);
+}
+
 /**
  * The agent's evidence-history records (`<dataDir>/history/evidence-*.jsonl`, oldest first; torn last lines skipped).
  * A round is recorded (as `round`, or compacted to `ok`) only after the monitor learned the BSG addresses from it,
  * so "a round record exists" is the deterministic sign that liveness can see a drop.
  */
 export function readHistoryRecords(dataDir: string): Record<string, unknown>[] {
-  const dir = join(dataDir, "history");
-  if (!existsSync(dir)) return [];
-  const out: Record<string, unknown>[] = [];
-  for (const f of readdirSync(dir).filter((n) => /^evidence-.*\.jsonl$/.test(n)).sort()) {
-    for (const line of readFileSync(join(dir, f), "utf8").split("\n")) {
-      if (line.trim() === "") continue;
-      try {
-        out.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // a line being written right now
-      }
-    }
-  }
-  return out;
+  return readJsonLines(join(dataDir, "history"), /^evidence-.*\.jsonl$/);
 }
 
 /** Polls `fn` every `everyMs` until it returns a non-undefined value; throws `what` after `timeoutMs`. */
