@@ -67,7 +67,7 @@ const STATES: State[] = [
     check: { history: (r) => expect(r.stderr).toMatch(/data folder .* is a file/) },
   },
   { name: "journal.json is a folder", setup: (d) => mkdirSync(join(d, "journal.json")), expect: FIX_COMMANDS(3), check: { "fix history": (r) => expect(r.stderr).toMatch(/fix journal .* is a folder, not a file/) } },
-  { name: "journal.json is not JSON", setup: (d) => writeFileSync(join(d, "journal.json"), "\u0000\u0001 not json"), check: { "fix history": (r) => expect(r.stdout).toMatch(/damaged journal record\(s\) were set aside/) } },
+  { name: "journal.json is not JSON", setup: (d) => writeFileSync(join(d, "journal.json"), "\u0000\u0001 not json"), check: { "fix history": (r) => expect(r.stdout).toMatch(/\b1 damaged journal record was set aside/) } },
   {
     name: "journal.json torn mid-entry",
     setup: (d) => writeFileSync(join(d, "journal.json"), journal([entry(1), entry(2)]).slice(0, -30)),
