@@ -10,6 +10,7 @@ import { readGameFacts } from "../support/game-facts.js";
 import { desktopDir } from "../support/support-bundle.js";
 import { localStamp } from "../support/bundle.js";
 import { join, resolve } from "node:path";
+import { count } from "../core/i18n/format.js";
 
 export interface ReportCliOptions {
   since?: string;
@@ -49,7 +50,7 @@ export async function reportCommand(o: ReportCliOptions, deps: ReportCliDeps, io
     return 1;
   }
   const m = r.model;
-  io.out(`Evidence report written: ${out}\n${m.incidents.length} incident(s), ${m.coverage.rounds} checks and ${m.coverage.connects} connection tests in the period.\n`);
+  io.out(`Evidence report written: ${out}\n${count("en", m.incidents.length, { one: "incident", other: "incidents" })}, ${m.coverage.rounds} checks and ${m.coverage.connects} connection tests in the period.\n`);
   if (m.coverage.rounds + m.coverage.connects === 0) io.out("The agent has no measurements for this period yet: keep it running while you play.\n");
   if (o.open) deps.openFile(out);
   return 0;

@@ -12,6 +12,7 @@ import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode
 import { z } from "zod";
 import { failure, success, type Outcome } from "../core/outcome.js";
 import { configSchema, targetSchema, type ResolvedConfig, type TargetConfig, type UnknownKeyParams } from "./schema.js";
+import { count } from "../core/i18n/format.js";
 
 /** A config is a few KB; anything near this is not one. */
 export const CONFIG_MAX_BYTES = 1024 * 1024;
@@ -155,7 +156,7 @@ function expectation(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       return issue.expected === "int" ? "a whole number" : `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
     case "too_small":
-      if (issue.origin === "array") return `a list with at least ${String(issue.minimum)} item(s)`;
+      if (issue.origin === "array") return `a list with at least ${count("en", Number(issue.minimum), { one: "item", other: "items" })}`;
       if (issue.origin === "string") return "a non-empty text";
       return `a number of at least ${String(issue.minimum)}`;
     case "too_big":

@@ -34,6 +34,7 @@ import {
 } from "./target-state.js";
 import type { Confidence, Diagnosis, Evidence, FailureCode, RoundResult, TargetResult, VariantId, VerdictId } from "./types.js";
 import { VARIANTS } from "./types.js";
+import { count } from "./i18n/format.js";
 
 export { firstFailure, targetState, type TargetState } from "./target-state.js";
 
@@ -162,7 +163,7 @@ function decide(round: RoundResult): Finding {
   if (bsgFailed.length === 0) {
     const missing = bsg.length - bsgUsable.length;
     const inspected = describeInspected(bsgUsable);
-    const why: Evidence[] = [...inspected, ...(missing === 0 ? [] : [{ kind: "missing" as const, text: `${missing} BSG check(s) did not complete; the others passed.` }])];
+    const why: Evidence[] = [...inspected, ...(missing === 0 ? [] : [{ kind: "missing" as const, text: `${count("en", missing, { one: "BSG check", other: "BSG checks" })} did not complete; the others passed.` }])];
     const interceptor = bsgUsable.map((t) => (t.tls?.trustedBy === "system" ? interceptorOf(t.tls.issuer) : null)).find((p) => p !== null) ?? null;
     if (inspected.length === 0) return { variant: "ok", confidence: missing === 0 ? "high" : "medium", why };
     return {

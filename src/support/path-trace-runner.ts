@@ -10,6 +10,9 @@ import { isIP } from "node:net";
 import { READ_SCRIPTS } from "../fixes/catalog/index.js";
 import type { ScriptRunner } from "../ports/powershell.js";
 import { parseTrace, type TraceHop, type TraceTool } from "../report/path-trace.js";
+import { count } from "../core/i18n/format.js";
+
+const HOPS = { one: "hop", other: "hops" };
 
 export interface PathTraceResult {
   target: string;
@@ -66,7 +69,7 @@ export async function runPathTrace(ip: string, opts: PathTraceOptions = {}): Pro
     if (r.missing) continue;
     const hops = parseTrace(t.tool, r.stdout);
     if (hops.length === 0) return { target: ip, tool: t.tool, ok: false, hops, message: `${t.tool} gave no hops${r.error ? ` (${r.error.split("\n")[0]})` : ""}.` };
-    return { target: ip, tool: t.tool, ok: true, hops, message: `${t.tool} to ${ip}: ${hops.length} hop(s).` };
+    return { target: ip, tool: t.tool, ok: true, hops, message: `${t.tool} to ${ip}: ${count("en", hops.length, HOPS)}.` };
   }
   return {
     target: ip,
@@ -119,7 +122,7 @@ export async function runPathTraceWindows(runner: ScriptRunner, ip: string, opts
   const lines = Array.isArray(data?.lines) ? data.lines.filter((l): l is string => typeof l === "string") : [];
   const hops = parseTrace(tool, lines.join("\n"));
   if (hops.length === 0) return { target: ip, tool, ok: false, hops, message: `${tool} gave no hops${typeof data?.exitCode === "number" && data.exitCode !== 0 ? ` (exit code ${data.exitCode})` : ""}.` };
-  return { target: ip, tool, ok: true, hops, message: `${tool} to ${ip}: ${hops.length} hop(s).` };
+  return { target: ip, tool, ok: true, hops, message: `${tool} to ${ip}: ${count("en", hops.length, HOPS)}.` };
 }
 
 /** The path tracer for this computer: the PowerShell script on Windows (when there is a runner), the OS tools elsewhere. */

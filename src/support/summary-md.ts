@@ -8,6 +8,7 @@ import type { EvidenceModel } from "../report/evidence-model.js";
 import type { FixRow } from "../report/report-html.js";
 import { PHASE_WORDS, T, bothTimes, codeWords, duration, localTime, ofTimes, offsetOf, raidServerAddress, resolverSentence, utcTime, verdictWords, type LetterFacts } from "../report/report-text.js";
 import type { GameFacts } from "./game-facts.js";
+import { count } from "../core/i18n/format.js";
 
 export interface SummaryInput {
   now: number;
@@ -29,7 +30,7 @@ export function renderSummary(s: SummaryInput): string {
   const out: string[] = [
     "# Tarkov connection: support summary",
     "",
-    `Made ${bothTimes(s.now)} by tarkov-connection-agent ${s.version}. Covers the last ${s.days} day(s). Times are local (${tz}) unless marked UTC.`,
+    `Made ${bothTimes(s.now)} by tarkov-connection-agent ${s.version}. Covers the last ${count("en", s.days, { one: "day", other: "days" })}. Times are local (${tz}) unless marked UTC.`,
     "",
     "## Current verdict",
     "",

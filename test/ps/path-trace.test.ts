@@ -20,7 +20,7 @@ describePwsh("Get-AgentPathTrace.ps1 under real pwsh", (pwsh) => {
     const r = await runPathTraceWindows(pc.runner, "10.17.11.132");
     expect(pc.systemToolCalls("TRACERT.EXE")).toEqual([["-d", "-h", "30", "-w", "1000", "10.17.11.132"]]);
     expect(pc.systemToolCalls("PATHPING.EXE")).toEqual([]);
-    expect(r).toMatchObject({ target: "10.17.11.132", tool: "tracert", ok: true, message: "tracert to 10.17.11.132: 5 hop(s)." });
+    expect(r).toMatchObject({ target: "10.17.11.132", tool: "tracert", ok: true, message: "tracert to 10.17.11.132: 5 hops." });
     expect(readTrace(r.hops, "10.17.11.132")).toEqual({ kind: "harmless-loss", hops: [4], destinationHop: 5 });
   }, 120_000);
 

@@ -46,7 +46,7 @@ describeBrowser("the evidence report in headless Chromium", () => {
     const out = join(dir, "report.html");
     const cli = await runCli(["report", "--since", "24h", "--out", out, "--data-dir", dataDir, "--config", config], { HOME: dir }, 60_000);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/2 incident\(s\)/);
+    expect(cli.stdout).toMatch(/2 incidents,/);
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)[^"' ]+\.(?:css|js|png|woff)/i);
 
