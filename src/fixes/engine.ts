@@ -20,6 +20,9 @@ import type { FixResult } from "./result-schema.js";
 import { parseSnapshot, type NetworkSnapshot } from "./snapshot.js";
 import type { DnsBenchmarkEntry, FixSpec, GuidanceContext, GuidanceSpec } from "./types.js";
 import type { ApplyOptions, ApplyReport, AutoReport, FixEvent, FixesConfig, FixListing, GuidanceListing, PendingOutcome, UndoItem, UndoReport } from "./engine-types.js";
+import { count } from "../core/i18n/format.js";
+
+const CHANGES = { one: "change", other: "changes" };
 
 export type { ApplyOptions, ApplyReport, AutoReport, FixEvent, FixesConfig, FixListing, GuidanceListing, PendingOutcome, UndoItem, UndoReport } from "./engine-types.js";
 
@@ -254,7 +257,7 @@ export class FixEngine {
     const d = dry.result;
     if (dryRun) {
       const ok = d.status === "WouldChange" || d.status === "NoChange";
-      const would = `would make ${d.plan.length} change(s)${stateHidden(d) ? "; whether they are already in place can only be seen with administrator rights, so that is checked when it runs" : ""}`;
+      const would = `would make ${count("en", d.plan.length, CHANGES)}${stateHidden(d) ? "; whether they are already in place can only be seen with administrator rights, so that is checked when it runs" : ""}`;
       return this.report(id, true, { ok, status: d.status, code: ok ? null : d.status === "Failed" ? "FIX_FAILED" : "FIX_SKIPPED", message: d.error?.message ?? (d.status === "NoChange" ? "already in place: nothing to change" : would), plan: d.plan, rebootNeeded: d.rebootNeeded || fix.rebootNeeded, note });
     }
     if (d.status === "NoChange") {
@@ -413,7 +416,7 @@ export class FixEngine {
     return {
       ok: failed.length === 0,
       code: failed[0]?.code ?? null,
-      message: failed.length === 0 ? `undid ${items.length} change(s)` : `${failed.length} of ${items.length} undo(s) failed: ${failed.map((f) => `${f.fixId}: ${f.message}`).join("; ")}`,
+      message: failed.length === 0 ? `undid ${count("en", items.length, CHANGES)}` : `${failed.length} of ${count("en", items.length, { one: "undo", other: "undos" })} failed: ${failed.map((f) => `${f.fixId}: ${f.message}`).join("; ")}`,
       items,
     };
   }

@@ -214,7 +214,7 @@ describe("one voice, undo and first words", () => {
       undoFix: async (id: string) => {
         undone.push(id);
         dnsUndoable = 0;
-        return { ok: true, code: null, message: "undid 1 change(s)", items: [{ entryId: "e1", fixId: "switch-dns", ok: true, status: "Changed", code: null, message: "undone", changes: [] }] };
+        return { ok: true, code: null, message: "undid 1 change", items: [{ entryId: "e1", fixId: "switch-dns", ok: true, status: "Changed", code: null, message: "undone", changes: [] }] };
       },
       fix: () => undefined,
     };
