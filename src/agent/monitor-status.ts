@@ -90,7 +90,7 @@ export function createStatusPoller(host: StatusHost): StatusPoller {
         host.emit({ event: "maintenance", verdict: "maintenance", at: iso(now()), incidentId: host.incidentId(), message });
       } else if (!wordsFromBsg) {
         // Announced from a reading without BSG's words (global/status unanswered, the services list said updating):
-        // when a later reading has them, the tray and the dashboard show them. Still one announcement.
+        // when a later reading has them, the dashboard shows them. Still one announcement.
         const words = bsgMaintenanceWords(s);
         if (words !== null) {
           maintenance = { active: true, message: words };
